@@ -1,0 +1,1 @@
+"""The case record: aspirations, their step trail, supporting information, responses, reports."""

@@ -1,0 +1,65 @@
+"""Reads that screens (and later reports) share, each with the joins it needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from aspirasi.officials.capacity import capacities
+
+from .choices import Status
+from .models import Aspiration, Report, StepRecord
+
+
+def customer_view(case: Aspiration) -> dict:
+    """What the customer may see of their own case: never notes or supporting information."""
+    return {
+        "case": case,
+        "status": case.customer_status,
+        "holder": case.position_name,
+        "due_at": case.step_due_at,
+        "responses": case.responses.filter(published_at__isnull=False).order_by("published_at"),
+    }
+
+
+def inbox_for(user, on: dt.date | None = None) -> QuerySet[Aspiration]:
+    """Open cases waiting on the positions the user holds or acts for, the most urgent first."""
+    positions = list(capacities(user, on))
+    return (
+        Aspiration.objects.filter(status=Status.OPEN, current_position__in=positions)
+        .select_related("category")
+        .order_by("step_due_at", "id")
+    )
+
+
+def due_mark(case: Aspiration, now: dt.datetime | None = None) -> str:
+    """on_time, due_soon (80% of the standard used) or overdue, by the clock of the step."""
+    if not case.step_due_at or not case.step_arrived_at:
+        return "on_time"
+    now = now or timezone.now()
+    if now > case.step_due_at:
+        return "overdue"
+    span = (case.step_due_at - case.step_arrived_at).total_seconds()
+    if span and (now - case.step_arrived_at).total_seconds() >= 0.8 * span:
+        return "due_soon"
+    return "on_time"
+
+
+def trail_of(case: Aspiration) -> QuerySet[StepRecord]:
+    return case.trail.select_related("actor").order_by("seq")
+
+
+def reportable_cases(user) -> QuerySet[Aspiration]:
+    """Cases at a reporting step whose position the user may act for (step 12)."""
+    from aspirasi.sop.registry import current_sop
+
+    steps = [
+        s.number for s in current_sop().case_steps() if any(a.creates_report for a in s.actions)
+    ]
+    return inbox_for(user).filter(current_step__in=steps)
+
+
+def reports_for(user) -> QuerySet[Report]:
+    return Report.objects.filter(received_at__isnull=True).order_by("created_at")

@@ -1,0 +1,1 @@
+"""Demo officials and sample cases for the embedded default."""

@@ -1,0 +1,151 @@
+"""Fill an empty database with one official per position, an admin and sample cases on every
+path at different steps, made by the engine itself (so their trails are real)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from aspirasi.cases.engine import ActionInput, perform
+from aspirasi.cases.intake import AspirationInput, submit_aspiration
+from aspirasi.cases.models import Category
+from aspirasi.officials.models import Holding
+
+DATA = Path(__file__).with_name("data") / "aspirations.jsonl"
+DEMO_PASSWORD = "aspirasi-demo"
+WD_CODES = {"WD I": "wd1", "WD II": "wd2", "WD III": "wd3"}
+
+
+@dataclass(frozen=True)
+class DemoOfficial:
+    username: str
+    name: str
+    position: str | None
+
+
+DEMO_OFFICIALS = [
+    DemoOfficial("kasubbag", "Rina Kartika, S.E.", "kasubbag"),
+    DemoOfficial("kabag", "Drs. Hendra Wijaya", "kabag_tu"),
+    DemoOfficial("wd1", "Dr. Ir. Agus Salim, M.T.", "wd1"),
+    DemoOfficial("wd2", "Dr. Maya Lestari, S.T., M.Eng.", "wd2"),
+    DemoOfficial("wd3", "Dr. Yusuf Hamdani, S.T., M.T.", "wd3"),
+    DemoOfficial("dekan", "Prof. Dr. Ir. Budi Santoso, M.T.", "dekan"),
+    DemoOfficial("admin", "Admin Fakultas", None),
+]
+
+
+def load_rows() -> list[dict]:
+    with DATA.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def script_for(row: dict) -> list[tuple[str, str, ActionInput]]:
+    """The actions that take this aspiration along its expected path, as (username, action)."""
+    answer = ActionInput(text=row["response"])
+    steps = [("kasubbag", "receive", ActionInput())]
+    if row["expected_path"] == "A":
+        return steps + [("kasubbag", "answer", answer)]
+    wd = WD_CODES[row["expected_wd"]]
+    steps += [
+        ("kasubbag", "defer", ActionInput()),
+        (
+            "kasubbag",
+            "prepare_supporting_info",
+            ActionInput(text=f"Data terkait: {row['subject']}"),
+        ),
+        ("kasubbag", "hand_over", ActionInput()),
+        ("kabag", "acknowledge", ActionInput()),
+        ("kabag", "validate", ActionInput()),
+        ("kabag", "forward", ActionInput(vice_dean=wd)),
+        (wd, "acknowledge", ActionInput()),
+        (wd, "draft_response", answer),
+    ]
+    if row["expected_path"] == "B":
+        return (
+            steps
+            + [(wd, "communicate", ActionInput()), (wd, "report", ActionInput())]
+            + [("dekan", "receive_report", ActionInput())]
+        )
+    return steps + [
+        (wd, "escalate", ActionInput(reason="Memerlukan keputusan pimpinan fakultas.")),
+        ("dekan", "acknowledge", ActionInput()),
+        ("dekan", "respond", answer),
+        ("dekan", "send_to_vice_dean", ActionInput()),
+        (wd, "acknowledge", ActionInput()),
+        (wd, "deliver", ActionInput()),
+        (wd, "archive", ActionInput()),
+    ]
+
+
+# (path, how many actions of its script to perform): every path, at different steps.
+SCENARIOS = [
+    ("A", 0), ("A", 1), ("A", 2), ("A", 2),
+    ("B", 2), ("B", 5), ("B", 6), ("B", 8), ("B", 9), ("B", 10), ("B", 10), ("B", 12),
+    ("C", 10), ("C", 11), ("C", 12), ("C", 14), ("C", 16),
+]  # fmt: skip
+
+
+def create_officials() -> dict[str, object]:
+    User = get_user_model()
+    users = {}
+    for official in DEMO_OFFICIALS:
+        first, _, last = official.name.partition(" ")
+        user = User.objects.create_user(
+            official.username,
+            password=DEMO_PASSWORD,
+            first_name=official.name,
+            is_staff=official.position is None,
+            is_superuser=official.position is None,
+        )
+        if official.position:
+            Holding.objects.create(
+                user=user,
+                position=official.position,
+                title=official.name,
+                starts_on=dt.date(2024, 1, 1),
+            )
+        users[official.username] = user
+    return users
+
+
+@transaction.atomic
+def seed(now: dt.datetime | None = None) -> int:
+    """Create the demo; returns the number of cases made."""
+    now = now or timezone.now()
+    users = create_officials()
+    rows = load_rows()
+    by_path = {p: [r for r in rows if r["expected_path"] == p] for p in "ABC"}
+    categories = {c.code: c for c in Category.objects.all()}
+    start = now - dt.timedelta(days=6)
+    made = 0
+    for index, (path, count) in enumerate(SCENARIOS):
+        row = by_path[path][index]
+        moment = start + dt.timedelta(hours=5 * index)
+        case = submit_aspiration(
+            AspirationInput(
+                channel="website" if row["channel"] == "website" else "email",
+                category=categories[row["category"]],
+                subject=row["subject"],
+                body=row["body"],
+                privacy=row["privacy"],
+                customer_name=row["name"] or "",
+                customer_type=row["customer_type"] or "",
+                customer_number=row["nim"] or "",
+                customer_email=row["email"] or "",
+                customer_phone=row["phone"] or "",
+                desired_outcome=row["hoped_outcome"] or "",
+                arrived_at=moment,
+            ),
+            now=moment,
+        ).aspiration
+        for username, action, data in script_for(row)[:count]:
+            moment += dt.timedelta(minutes=25)
+            case = perform(case, users[username], action, data, now=min(moment, now))
+        made += 1
+    return made

@@ -1,0 +1,99 @@
+"""One form per open action, built from what the SOP says the action requires."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aspirasi.cases.choices import SELF_SERVICE_CHANNELS, Channel, CustomerType, Privacy
+from aspirasi.cases.engine import MAX_TEXT, OpenAction, vice_dean_choices
+from aspirasi.cases.models import Aspiration, Category
+
+
+class ActionForm(forms.Form):
+    # The version of the case the official saw; a move from a stale page is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, action: OpenAction, case: Aspiration, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.prefix = action.name
+        needs = action.requires
+        definition = action.definition
+        self.fields["version"].initial = case.version
+        if "response" in needs:
+            self.fields["text"] = forms.CharField(
+                label=_("Response"), max_length=MAX_TEXT, widget=forms.Textarea
+            )
+        elif "supporting_info" in needs:
+            self.fields["text"] = forms.CharField(
+                label=_("Supporting information"), max_length=MAX_TEXT, widget=forms.Textarea
+            )
+        elif getattr(definition, "publishes_response", False) and getattr(
+            definition, "uses_response_of", None
+        ):
+            draft = case.responses.filter(step=definition.uses_response_of).last()
+            if draft and draft.position == case.current_position:
+                self.fields["text"] = forms.CharField(
+                    label=_("Response (you may polish the draft)"),
+                    max_length=MAX_TEXT,
+                    required=False,
+                    initial=draft.text,
+                    widget=forms.Textarea,
+                )
+        if "reason" in needs:
+            label = _("Report for the Dean") if definition.name == "escalate" else _("Reason")
+            self.fields["reason"] = forms.CharField(
+                label=label, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+            )
+        if "vice_dean" in needs:
+            self.fields["vice_dean"] = forms.ChoiceField(
+                label=_("Vice dean"),
+                choices=vice_dean_choices(),
+                initial=case.category.suggested_position or None,
+            )
+        if "duplicate_of" in needs:
+            self.fields["duplicate_of"] = forms.CharField(
+                label=_("Tracking code of the original case"), max_length=20
+            )
+        if action.name == "report":
+            self.fields["text"] = forms.CharField(
+                label=_("Report summary"),
+                max_length=MAX_TEXT,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+
+class ManualIntakeForm(forms.Form):
+    """Step 2 for aspirations that came on paper, by phone, in person or through other media."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[c for c in Channel.choices if c[0] not in SELF_SERVICE_CHANNELS],
+    )
+    arrived_at = forms.DateTimeField(
+        label=_("When it really arrived"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    privacy = forms.ChoiceField(label=_("Privacy"), choices=Privacy.choices)
+    customer_name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    customer_type = forms.ChoiceField(
+        label=_("Customer type"), choices=[("", "—")] + CustomerType.choices, required=False
+    )
+    customer_number = forms.CharField(label=_("NIM/NIP"), max_length=30, required=False)
+    customer_email = forms.EmailField(label=_("E-mail"), required=False)
+    customer_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(active=True), empty_label=None
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Aspiration"), max_length=10_000, widget=forms.Textarea)
+    desired_outcome = forms.CharField(
+        label=_("Hoped-for outcome"), max_length=2_000, required=False, widget=forms.Textarea
+    )
+
+    def clean_arrived_at(self):
+        value = self.cleaned_data["arrived_at"]
+        if value > timezone.now():
+            raise forms.ValidationError(_("The arrival time cannot be in the future."))
+        return value

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "desk"
+urlpatterns = [
+    path("masuk/", auth_views.LoginView.as_view(template_name="desk/login.html"), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.inbox, name="inbox"),
+    path("kasus/<str:code>/", views.case_detail, name="case"),
+    path("kasus/<str:code>/aksi/<str:action>/", views.case_act, name="act"),
+    path("masukkan/", views.manual_intake, name="manual_intake"),
+    path("laporan/", views.report_new, name="report_new"),
+    path("laporan/<int:pk>/", views.report_detail, name="report"),
+]

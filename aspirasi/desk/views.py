@@ -1,0 +1,217 @@
+"""The officials' desk: inbox, case page with one form per open action, manual intake, reports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aspirasi.cases.choices import Channel
+from aspirasi.cases.engine import (
+    ActionInput,
+    ActionRefused,
+    CaseMovedOn,
+    open_actions,
+    perform,
+    receive_report,
+    report_to_dean,
+)
+from aspirasi.cases.intake import AspirationInput, submit_aspiration
+from aspirasi.cases.models import Aspiration, Report
+from aspirasi.cases.selectors import due_mark, inbox_for, reportable_cases, trail_of
+from aspirasi.officials.capacity import capacity_for, is_official
+from aspirasi.sop.registry import current_sop
+
+from .forms import ActionForm, ManualIntakeForm
+
+
+def official_required(view):
+    """Signed in, and an official (holder, past holder, Plh or admin); everyone else is refused."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not is_official(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _get_case(code: str) -> Aspiration:
+    return get_object_or_404(Aspiration.objects.select_related("category"), tracking_code=code)
+
+
+@official_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    cases = list(inbox_for(request.user)[:200])
+    rows = [(case, due_mark(case)) for case in cases]
+    return render(
+        request,
+        "desk/inbox.html",
+        {
+            "rows": rows,
+            "reportable": reportable_cases(request.user).exists(),
+            "entry_position": _entry_position(),
+        },
+    )
+
+
+@official_required
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    case = _get_case(code)
+    return _render_case(request, case)
+
+
+def _render_case(request, case, failed: ActionForm | None = None, status: int = 200):
+    forms = []
+    for action in open_actions(case, request.user):
+        if failed is not None and failed.action.name == action.name:
+            forms.append(failed)
+        else:
+            forms.append(ActionForm(action, case))
+    context = {
+        "case": case,
+        "sop": current_sop(),
+        "trail": trail_of(case),
+        "supporting_infos": case.supporting_infos.all(),
+        "responses": case.responses.all(),
+        "forms": forms,
+        "due_mark": due_mark(case),
+        "may_see_identity": _may_see_identity(request.user, case),
+    }
+    return render(request, "desk/case.html", context, status=status)
+
+
+def _may_see_identity(user, case: Aspiration) -> bool:
+    # Decision 11: a confidential identity is shown only to officials who hold or held a step.
+    if case.shows_identity:
+        return True
+    if case.current_position and capacity_for(user, case.current_position):
+        return True
+    return case.trail.filter(actor=user).exists()
+
+
+@require_POST
+@official_required
+def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    case = _get_case(code)
+    match = next((a for a in open_actions(case, request.user) if a.name == action), None)
+    if match is None:
+        if case.is_closed or capacity_for(request.user, case.current_position) is not None:
+            messages.error(request, _("This case has moved on; here is where it is now."))
+            return redirect("desk:case", code=code)
+        raise PermissionDenied
+    form = ActionForm(match, case, request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, failed=form, status=400)
+    posted_version = form.cleaned_data["version"]
+    if posted_version != case.version:
+        messages.error(request, _("This case has moved on; here is where it is now."))
+        return redirect("desk:case", code=code)
+    data = ActionInput(
+        text=form.cleaned_data.get("text", ""),
+        reason=form.cleaned_data.get("reason", ""),
+        vice_dean=form.cleaned_data.get("vice_dean", ""),
+        duplicate_of=form.cleaned_data.get("duplicate_of", ""),
+    )
+    try:
+        perform(case, request.user, action, data)
+    except CaseMovedOn as exc:
+        messages.error(request, exc.message)
+        return redirect("desk:case", code=code)
+    except ActionRefused as exc:
+        for field, message in exc.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+        if not exc.errors:
+            form.add_error(None, exc.message)
+        return _render_case(request, case, failed=form, status=400)
+    messages.success(request, _("Done: %(action)s.") % {"action": match.label})
+    return redirect("desk:case", code=code)
+
+
+def _entry_position() -> str:
+    sop = current_sop()
+    return sop.positions_of_role(sop.entry_step.actor)[0].code
+
+
+@require_http_methods(["GET", "POST"])
+@official_required
+def manual_intake(request: HttpRequest) -> HttpResponse:
+    if capacity_for(request.user, _entry_position()) is None:
+        raise PermissionDenied
+    form = ManualIntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submitted = submit_aspiration(
+                AspirationInput(**form.cleaned_data), entered_by=request.user
+            )
+        except ActionRefused as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+            if not exc.errors:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Entered as %(code)s.") % {"code": submitted.aspiration.tracking_code},
+            )
+            return redirect("desk:case", code=submitted.aspiration.tracking_code)
+    return render(
+        request,
+        "desk/manual_intake.html",
+        {"form": form, "channels": Channel},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@official_required
+def report_new(request: HttpRequest) -> HttpResponse:
+    """Step 12: pick the answered cases to report to the Dean in one report."""
+    candidates = list(reportable_cases(request.user))
+    error = ""
+    if request.method == "POST":
+        chosen_codes = set(request.POST.getlist("cases"))
+        chosen = [c for c in candidates if c.tracking_code in chosen_codes]
+        try:
+            report = report_to_dean(chosen, request.user, summary=request.POST.get("summary", ""))
+        except ActionRefused as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Report sent to the Dean."))
+            return redirect("desk:report", pk=report.pk)
+    return render(
+        request,
+        "desk/report_new.html",
+        {"candidates": candidates, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@official_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    cases = list(report.aspirations.select_related("category"))
+    may_receive = report.received_at is None and any(
+        open_actions(c, request.user) for c in cases if not c.is_closed
+    )
+    if request.method == "POST":
+        if not may_receive:
+            raise PermissionDenied
+        try:
+            receive_report(report, request.user)
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Report received; its cases are closed."))
+        return redirect("desk:report", pk=report.pk)
+    return render(
+        request,
+        "desk/report.html",
+        {"report": report, "cases": cases, "may_receive": may_receive},
+    )

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages Aspirasi needs beyond Python: gettext (compiling translations), PostgreSQL 15
+# (the test suite starts a throwaway server), Chromium (browser tests, driven by Playwright).
+set -euo pipefail
+
+packages=(gettext postgresql chromium fonts-dejavu-core)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    echo "Installing Debian packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,86 @@
+"""Small factories and fixed personas for the tests (customer, clerk, Kabag TU, vice deans, Dean,
+an outsider)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+
+from aspirasi.cases.choices import Channel, Privacy
+from aspirasi.cases.engine import ActionInput, perform
+from aspirasi.cases.intake import AspirationInput, submit_aspiration
+from aspirasi.cases.models import Aspiration, Category
+from aspirasi.officials.models import Acting, Holding
+
+WITA = ZoneInfo("Asia/Makassar")
+# A Tuesday morning in an ordinary working week.
+TUESDAY_9 = dt.datetime(2026, 11, 3, 9, 0, tzinfo=WITA)
+_counter = itertools.count(1)
+
+PERSONAS = {
+    "clerk": "kasubbag",
+    "kabag": "kabag_tu",
+    "wd1": "wd1",
+    "wd2": "wd2",
+    "wd3": "wd3",
+    "dean": "dekan",
+}
+
+
+def make_user(username: str, *, first_name: str = "", password: str = "rahasia-demo-123"):
+    User = get_user_model()
+    user = User.objects.create_user(username=username, password=password, first_name=first_name)
+    return user
+
+
+def make_official(username: str, position: str, *, since: dt.date = dt.date(2020, 1, 1)):
+    user = make_user(username, first_name=username.title())
+    Holding.objects.create(user=user, position=position, starts_on=since)
+    return user
+
+
+def make_acting(user, position: str, starts_on: dt.date, ends_on: dt.date) -> Acting:
+    return Acting.objects.create(user=user, position=position, starts_on=starts_on, ends_on=ends_on)
+
+
+def category(code: str = "akademik") -> Category:
+    return Category.objects.get(code=code)
+
+
+def make_case(
+    *,
+    now: dt.datetime = TUESDAY_9,
+    channel: str = Channel.WEBSITE,
+    privacy: str = Privacy.NORMAL,
+    category_code: str = "akademik",
+    entered_by=None,
+    arrived_at: dt.datetime | None = None,
+    **overrides,
+) -> tuple[Aspiration, str]:
+    n = next(_counter)
+    data = {
+        "channel": channel,
+        "category": category(category_code),
+        "subject": f"Pertanyaan nomor {n}",
+        "body": "Kapan jadwal ujian susulan diumumkan?",
+        "privacy": privacy,
+        "customer_name": "Siti Rahma",
+        "customer_type": "mahasiswa",
+        "customer_email": f"siti{n}@example.ac.id",
+        "arrived_at": arrived_at,
+    }
+    data.update(overrides)
+    submitted = submit_aspiration(AspirationInput(**data), entered_by=entered_by, now=now)
+    return submitted.aspiration, submitted.secret
+
+
+def walk(case: Aspiration, steps: list[tuple[object, str, ActionInput | None]], *, start=TUESDAY_9):
+    """Perform a list of (user, action, input) one working hour apart; returns the case."""
+    moment = start
+    for user, action, data in steps:
+        moment = moment + dt.timedelta(hours=1)
+        case = perform(case, user, action, data or ActionInput(), now=moment)
+    return case
