@@ -15,7 +15,7 @@ from django.utils import timezone
 from aspirasi.cases.engine import ActionInput, perform
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
 from aspirasi.cases.models import Category
-from aspirasi.officials.models import Holding
+from aspirasi.officials.models import Acting, Holding
 
 DATA = Path(__file__).with_name("data") / "aspirations.jsonl"
 DEMO_PASSWORD = "aspirasi-demo"
@@ -37,7 +37,10 @@ DEMO_OFFICIALS = [
     DemoOfficial("wd3", "Dr. Yusuf Hamdani, S.T., M.T.", "wd3"),
     DemoOfficial("dekan", "Prof. Dr. Ir. Budi Santoso, M.T.", "dekan"),
     DemoOfficial("admin", "Admin Fakultas", None),
+    DemoOfficial("plh", "Ir. Siti Aminah, M.T.", None),
 ]
+# The demo's acting official: Plh Dekan for the week the demo is made (decision 8).
+ACTING = ("plh", "dekan")
 
 
 def load_rows() -> list[dict]:
@@ -95,13 +98,12 @@ def create_officials() -> dict[str, object]:
     User = get_user_model()
     users = {}
     for official in DEMO_OFFICIALS:
-        first, _, last = official.name.partition(" ")
         user = User.objects.create_user(
             official.username,
             password=DEMO_PASSWORD,
             first_name=official.name,
-            is_staff=official.position is None,
-            is_superuser=official.position is None,
+            is_staff=official.username == "admin",
+            is_superuser=official.username == "admin",
         )
         if official.position:
             Holding.objects.create(
@@ -111,6 +113,14 @@ def create_officials() -> dict[str, object]:
                 starts_on=dt.date(2024, 1, 1),
             )
         users[official.username] = user
+    today = timezone.localdate()
+    Acting.objects.create(
+        user=users[ACTING[0]],
+        position=ACTING[1],
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=6),
+        note="Dekan sedang dinas luar (demo)",
+    )
     return users
 
 
@@ -148,4 +158,47 @@ def seed(now: dt.datetime | None = None) -> int:
             moment += dt.timedelta(minutes=25)
             case = perform(case, users[username], action, data, now=min(moment, now))
         made += 1
+    made += _seed_side_roads(users, rows[-10:], categories, start)
     return made
+
+
+def _seed_side_roads(users, rows, categories, start) -> int:
+    """A validation that failed once (back at step 4) and a duplicate closed outside the flow."""
+    clerk, kabag = users["kasubbag"], users["kabag"]
+    cases = []
+    for offset, row in enumerate(rows[:2]):
+        moment = start + dt.timedelta(days=1, hours=offset)
+        cases.append(
+            submit_aspiration(
+                AspirationInput(
+                    channel="website",
+                    category=categories[row["category"]],
+                    subject=row["subject"],
+                    body=row["body"],
+                    customer_name=row["name"] or "Pelanggan",
+                    customer_type=row["customer_type"] or "",
+                    customer_email=row["email"] or "",
+                ),
+                now=moment,
+            ).aspiration
+        )
+    rework, duplicate = cases
+    moment = start + dt.timedelta(days=1, hours=3)
+    for user, action, data in [
+        (clerk, "receive", ActionInput()),
+        (clerk, "defer", ActionInput()),
+        (clerk, "prepare_supporting_info", ActionInput(text="Catatan singkat.")),
+        (clerk, "hand_over", ActionInput()),
+        (kabag, "acknowledge", ActionInput()),
+        (kabag, "return_for_rework", ActionInput(reason="Lampirkan data pendukung resmi.")),
+    ]:
+        moment += dt.timedelta(minutes=30)
+        rework = perform(rework, user, action, data, now=moment)
+    perform(
+        duplicate,
+        clerk,
+        "duplicate",
+        ActionInput(reason="Isi sama dengan kasus sebelumnya.", duplicate_of=rework.tracking_code),
+        now=moment + dt.timedelta(minutes=30),
+    )
+    return 2

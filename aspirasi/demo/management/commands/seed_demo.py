@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from aspirasi.demo.seeding import DEMO_OFFICIALS, DEMO_PASSWORD, seed
+from aspirasi.demo.seeding import ACTING, DEMO_OFFICIALS, DEMO_PASSWORD, seed
 
 
 class Command(BaseCommand):
@@ -15,4 +15,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo data created: {made} sample cases."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for official in DEMO_OFFICIALS:
-            self.stdout.write(f"  {official.username:10} {official.position or 'admin'}")
+            if official.position:
+                role = official.position
+            elif official.username == ACTING[0]:
+                role = f"Plh {ACTING[1]} (acting official)"
+            else:
+                role = "admin (Django admin at /admin/)"
+            self.stdout.write(f"  {official.username:10} {role}")
