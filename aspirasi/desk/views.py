@@ -1,5 +1,7 @@
 """The officials' desk: inbox, case page with one form per open action, manual intake, reports."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aspirasi.cases.choices import Channel
+from aspirasi.cases.choices import Channel, Privacy, Status
 from aspirasi.cases.engine import (
     ActionInput,
     ActionRefused,
@@ -25,6 +27,9 @@ from aspirasi.officials.capacity import capacity_for, is_official
 from aspirasi.sop.registry import current_sop
 
 from .forms import ActionForm, ManualIntakeForm
+
+# Decision 11: every view of a confidential case's identity leaves a line here.
+identity_log = logging.getLogger("aspirasi.identity")
 
 
 def official_required(view):
@@ -45,6 +50,7 @@ def _get_case(code: str) -> Aspiration:
     return get_object_or_404(Aspiration.objects.select_related("category"), tracking_code=code)
 
 
+@require_http_methods(["GET", "HEAD"])
 @official_required
 def inbox(request: HttpRequest) -> HttpResponse:
     cases = list(inbox_for(request.user)[:200])
@@ -60,6 +66,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD"])
 @official_required
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     case = _get_case(code)
@@ -87,12 +94,26 @@ def _render_case(request, case, failed: ActionForm | None = None, status: int = 
 
 
 def _may_see_identity(user, case: Aspiration) -> bool:
-    # Decision 11: a confidential identity is shown only to officials who hold or held a step.
+    # Decision 11: a confidential identity is shown only to officials who hold or held a step,
+    # and each such view is logged.
     if case.shows_identity:
         return True
+    if case.privacy != Privacy.CONFIDENTIAL:
+        return False  # anonymous: there is no identity to show
     if case.current_position and capacity_for(user, case.current_position):
-        return True
-    return case.trail.filter(actor=user).exists()
+        reason = "holds the case now"
+    elif case.trail.filter(actor=user).exists():
+        reason = "held a step of it"
+    else:
+        return False
+    identity_log.info(
+        "identity of confidential case %s shown to %s (%s)",
+        case.tracking_code,
+        user.get_username(),
+        reason,
+        extra={"case": case.tracking_code, "user": user.get_username()},
+    )
+    return True
 
 
 @require_POST
@@ -106,12 +127,13 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             return redirect("desk:case", code=code)
         raise PermissionDenied
     form = ActionForm(match, case, request.POST)
-    if not form.is_valid():
-        return _render_case(request, case, failed=form, status=400)
-    posted_version = form.cleaned_data["version"]
-    if posted_version != case.version:
+    # A form from a page older than the case is refused as such before anything else: its
+    # other fields were filled in against a case that is no longer there.
+    if form["version"].value() not in (str(case.version), case.version):
         messages.error(request, _("This case has moved on; here is where it is now."))
         return redirect("desk:case", code=code)
+    if not form.is_valid():
+        return _render_case(request, case, failed=form, status=400)
     data = ActionInput(
         text=form.cleaned_data.get("text", ""),
         reason=form.cleaned_data.get("reason", ""),
@@ -177,19 +199,47 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         chosen_codes = set(request.POST.getlist("cases"))
         chosen = [c for c in candidates if c.tracking_code in chosen_codes]
-        try:
-            report = report_to_dean(chosen, request.user, summary=request.POST.get("summary", ""))
-        except ActionRefused as exc:
-            error = exc.message
+        # A ticked case that is not among this user's candidates is never dropped silently:
+        # another vice dean's case is refused outright, one that moved on is named.
+        strays = chosen_codes - {c.tracking_code for c in candidates}
+        if strays:
+            if _any_held_by_others(request.user, strays):
+                raise PermissionDenied
+            error = " ".join(
+                _(
+                    "Case %(code)s has moved on since you opened it; "
+                    "reload it to see where it is now."
+                )
+                % {"code": code}
+                for code in sorted(strays)
+            )
         else:
-            messages.success(request, _("Report sent to the Dean."))
-            return redirect("desk:report", pk=report.pk)
+            try:
+                report = report_to_dean(
+                    chosen, request.user, summary=request.POST.get("summary", "")
+                )
+            except ActionRefused as exc:
+                error = exc.message
+            else:
+                messages.success(request, _("Report sent to the Dean."))
+                return redirect("desk:report", pk=report.pk)
     return render(
         request,
         "desk/report_new.html",
         {"candidates": candidates, "error": error},
         status=400 if error else 200,
     )
+
+
+def _any_held_by_others(user, codes: set[str]) -> bool:
+    """Whether any of these cases waits for another position's report (step 12)."""
+    reporting = [
+        s.number for s in current_sop().case_steps() if any(a.creates_report for a in s.actions)
+    ]
+    positions = Aspiration.objects.filter(
+        tracking_code__in=codes, status=Status.OPEN, current_step__in=reporting
+    ).values_list("current_position", flat=True)
+    return any(capacity_for(user, position) is None for position in positions)
 
 
 @require_http_methods(["GET", "POST"])

@@ -56,5 +56,12 @@ class AspirationForm(forms.Form):
 
 
 class TrackLookupForm(forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=20)
-    secret = forms.CharField(label=_("Secret key from your link"), max_length=64)
+    # No server-side length limit: an over-long code or key must get the same "no such case"
+    # answer as any other wrong pair, not a message of its own (the browser still limits them).
+    code = forms.CharField(
+        label=_("Tracking code"), widget=forms.TextInput(attrs={"maxlength": 20})
+    )
+    secret = forms.CharField(
+        label=_("Secret key from your link"),
+        widget=forms.TextInput(attrs={"maxlength": 64, "autocomplete": "off"}),
+    )

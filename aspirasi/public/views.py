@@ -1,9 +1,10 @@
 """The customer's side: send an aspiration, follow it with its code and secret link."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from aspirasi.cases.choices import Channel
@@ -51,18 +52,31 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
         code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
         if find_by_code_and_secret(code, secret):
             return redirect("public:track", code=code.strip().upper(), secret=secret)
-        form.add_error(None, _not_found_message())
+        return _not_found(request, code)
     return render(request, "public/track_lookup.html", {"form": form})
 
 
+@require_http_methods(["GET", "HEAD"])
+@never_cache
 def track(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     case = find_by_code_and_secret(code, secret)
     if case is None:
-        raise Http404(_not_found_message())
+        return _not_found(request)
     return render(request, "public/track.html", customer_view(case))
 
 
-def _not_found_message() -> str:
-    from django.utils.translation import gettext
+def _not_found(request: HttpRequest, code: str = "") -> HttpResponse:
+    """One answer for every pair that opens nothing: a wrong secret, a code that does not exist,
+    a malformed code, a guess. Nothing in it tells whether the code exists; the form comes back
+    empty but for the code the customer typed (the secret is not shown again)."""
+    form = TrackLookupForm(initial={"code": code})
+    return render(
+        request,
+        "public/track_lookup.html",
+        {"form": form, "not_found": _not_found_message()},
+        status=404,
+    )
 
+
+def _not_found_message() -> str:
     return gettext("No case matches this code and key. Check both and try again.")

@@ -1,0 +1,184 @@
+"""Steps 12 and 13 through HTTP: a vice dean reports answered cases in one report, the Dean
+acknowledges it and every case in it closes on path B (decision 5)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from aspirasi.cases.choices import Closure, Status
+from aspirasi.cases.engine import ActionInput as T
+from aspirasi.cases.engine import report_to_dean
+from aspirasi.cases.models import Aspiration, Report, StepRecord
+from tests.factories import TUESDAY_9, make_case, make_official, walk
+
+pytestmark = pytest.mark.django_db
+
+REPORT_NEW = reverse("desk:report_new")
+
+
+def answered_case(o, vice_dean="wd1", category_code="akademik"):
+    """A case its vice dean has answered (step 11, path B): it waits at step 12."""
+    case, _ = make_case(category_code=category_code)
+    return walk(
+        case,
+        [
+            (o["clerk"], "receive", None),
+            (o["clerk"], "defer", None),
+            (o["clerk"], "prepare_supporting_info", T(text="Jadwal dari prodi.")),
+            (o["clerk"], "hand_over", None),
+            (o["kabag"], "acknowledge", None),
+            (o["kabag"], "validate", None),
+            (o["kabag"], "forward", T(vice_dean=vice_dean)),
+            (o[vice_dean], "acknowledge", None),
+            (o[vice_dean], "draft_response", T(text="Ujian susulan tanggal 10.")),
+            (o[vice_dean], "communicate", None),
+        ],
+        start=TUESDAY_9 - dt.timedelta(days=7),
+    )
+
+
+def state(case) -> tuple:
+    fresh = Aspiration.objects.get(pk=case.pk)
+    return fresh.version, fresh.current_step, fresh.current_position, fresh.report_id
+
+
+def test_vice_dean_reports_two_answered_cases_in_one_report_and_the_dean_closes_both(
+    client, officials
+):
+    o = officials
+    first, second = answered_case(o), answered_case(o)
+    assert (first.current_step, second.current_step) == (12, 12)
+
+    client.force_login(o["wd1"])
+    inbox = client.get(reverse("desk:inbox")).content.decode()
+    assert REPORT_NEW in inbox
+    page = client.get(REPORT_NEW)
+    assert page.status_code == 200
+    assert set(page.context["candidates"]) == {first, second}
+
+    response = client.post(
+        REPORT_NEW,
+        {"cases": [first.tracking_code, second.tracking_code], "summary": "Dua aspirasi akademik."},
+    )
+
+    report = Report.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("desk:report", args=[report.pk])
+    assert (report.position, report.author, report.summary) == (
+        "wd1",
+        o["wd1"],
+        "Dua aspirasi akademik.",
+    )
+    for case in (first, second):
+        case.refresh_from_db()
+        assert (case.current_step, case.current_position, case.report) == (13, "dekan", report)
+        assert case.trail.last().step == 12
+    # Only the Dean may acknowledge it; the vice dean sees the report without the button.
+    page = client.get(reverse("desk:report", args=[report.pk]))
+    assert page.context["may_receive"] is False
+    assert client.post(reverse("desk:report", args=[report.pk])).status_code == 403
+
+    client.force_login(o["dean"])
+    page = client.get(reverse("desk:report", args=[report.pk]))
+    assert page.context["may_receive"] is True
+    assert set(page.context["cases"]) == {first, second}
+
+    response = client.post(reverse("desk:report", args=[report.pk]), follow=True)
+
+    assert response.redirect_chain == [(reverse("desk:report", args=[report.pk]), 302)]
+    report.refresh_from_db()
+    assert report.received_by == o["dean"] and report.received_at is not None
+    for case in (first, second):
+        case.refresh_from_db()
+        assert case.status == Status.CLOSED and case.closure == Closure.PATH_B
+        steps = list(case.trail.values_list("step", flat=True))
+        assert steps == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+        record = case.trail.last()
+        assert (record.actor, record.position) == (o["dean"], "dekan")
+    assert response.context["may_receive"] is False
+    # Receiving twice is not possible.
+    assert client.post(reverse("desk:report", args=[report.pk])).status_code == 403
+    assert StepRecord.objects.filter(step=13).count() == 2
+
+
+def test_report_holds_only_the_cases_the_vice_dean_ticks(client, officials):
+    o = officials
+    reported, kept = answered_case(o), answered_case(o)
+    client.force_login(o["wd1"])
+
+    client.post(REPORT_NEW, {"cases": [reported.tracking_code], "summary": ""})
+
+    assert list(Report.objects.get().aspirations.all()) == [reported]
+    assert state(kept)[1:3] == (12, "wd1")
+
+
+def test_another_vice_dean_cannot_report_wd1s_cases(client, officials):
+    o = officials
+    first, second = answered_case(o), answered_case(o)
+    own = answered_case(o, vice_dean="wd2", category_code="keuangan")
+    before = [state(first), state(second), state(own)]
+    client.force_login(o["wd2"])
+
+    page = client.get(REPORT_NEW)
+    assert list(page.context["candidates"]) == [own]
+    assert first.tracking_code not in page.content.decode()
+
+    response = client.post(REPORT_NEW, {"cases": [first.tracking_code, second.tracking_code]})
+    assert response.status_code == 403
+    # Slipping one of WD I's cases in with WD II's own does not report either.
+    response = client.post(REPORT_NEW, {"cases": [own.tracking_code, first.tracking_code]})
+    assert response.status_code == 403
+    # Nor through the case page's own step-12 form.
+    url = reverse("desk:act", args=[first.tracking_code, "report"])
+    assert client.post(url, {"report-version": first.version}).status_code == 403
+
+    assert not Report.objects.exists()
+    assert [state(first), state(second), state(own)] == before
+
+
+def test_a_case_reported_meanwhile_by_the_other_holder_is_named_not_reported_twice(
+    client, officials
+):
+    o = officials
+    second_wd1 = make_official("wd1_kedua", "wd1")
+    first, second = answered_case(o), answered_case(o)
+    client.force_login(o["wd1"])
+    page = client.get(REPORT_NEW)  # both offered
+    assert len(page.context["candidates"]) == 2
+    report_to_dean([Aspiration.objects.get(pk=first.pk)], second_wd1)
+
+    response = client.post(REPORT_NEW, {"cases": [first.tracking_code, second.tracking_code]})
+
+    assert response.status_code == 400
+    assert first.tracking_code in response.context["error"]
+    assert Report.objects.count() == 1
+    assert state(second)[1:] == (12, "wd1", None)
+
+
+def test_a_report_with_no_case_is_refused(client, officials):
+    answered_case(officials)
+    client.force_login(officials["wd1"])
+
+    response = client.post(REPORT_NEW, {"cases": [], "summary": "Kosong."})
+
+    assert response.status_code == 400
+    assert response.context["error"]
+    assert not Report.objects.exists()
+
+
+def test_the_dean_can_acknowledge_from_the_case_page_too(client, officials):
+    o = officials
+    first, second = answered_case(o), answered_case(o)
+    client.force_login(o["wd1"])
+    client.post(REPORT_NEW, {"cases": [first.tracking_code, second.tracking_code]})
+    first.refresh_from_db()
+
+    client.force_login(o["dean"])
+    url = reverse("desk:act", args=[first.tracking_code, "receive_report"])
+    response = client.post(url, {"receive_report-version": first.version})
+
+    assert response.status_code == 302
+    for case in (first, second):
+        case.refresh_from_db()
+        assert case.closure == Closure.PATH_B
