@@ -164,7 +164,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("ASPIRASI_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if env_bool("ASPIRASI_BEHIND_PROXY", False):
+        # Only when a reverse proxy in front sets this header itself (and strips the client's).
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

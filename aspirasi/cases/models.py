@@ -351,3 +351,21 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"Laporan #{self.pk} ({self.position})"
+
+
+class IdentityView(models.Model):
+    """Each time an official is shown the identity behind a confidential case (decision 11)."""
+
+    aspiration = models.ForeignKey(
+        Aspiration, on_delete=models.PROTECT, related_name="identity_views"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField()
+    reason = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["aspiration", "viewed_at"]
+        indexes = [models.Index(fields=["user", "viewed_at"], name="identity_view_user")]
+
+    def __str__(self) -> str:
+        return f"{self.aspiration_id} seen by {self.user_id} at {self.viewed_at}"

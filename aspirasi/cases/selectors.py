@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from aspirasi.clock.calendar import faculty_calendar
+from aspirasi.clock.working_time import WorkingCalendar
 from aspirasi.officials.capacity import capacities
+from aspirasi.sop.registry import current_sop
 
 from .choices import Status
 from .models import Aspiration, Report, StepRecord
@@ -30,21 +33,27 @@ def inbox_for(user, on: dt.date | None = None) -> QuerySet[Aspiration]:
     return (
         Aspiration.objects.filter(status=Status.OPEN, current_position__in=positions)
         .select_related("category")
-        .order_by("step_due_at", "id")
+        .order_by(F("step_due_at").asc(nulls_last=True), "id")
     )
 
 
-def due_mark(case: Aspiration, now: dt.datetime | None = None) -> str:
-    """on_time, due_soon (80% of the standard used) or overdue, by the clock of the step."""
+DUE_SOON_SHARE = 0.8
+
+
+def due_mark(
+    case: Aspiration, now: dt.datetime | None = None, calendar: WorkingCalendar | None = None
+) -> str:
+    """on_time, due_soon (80% of the standard's working time used) or overdue."""
     if not case.step_due_at or not case.step_arrived_at:
         return "on_time"
     now = now or timezone.now()
     if now > case.step_due_at:
         return "overdue"
-    span = (case.step_due_at - case.step_arrived_at).total_seconds()
-    if span and (now - case.step_arrived_at).total_seconds() >= 0.8 * span:
-        return "due_soon"
-    return "on_time"
+    standard = case.step.time.working_seconds if case.step else None
+    if not standard:
+        return "on_time"
+    used = (calendar or faculty_calendar()).between(case.step_arrived_at, now)
+    return "due_soon" if used >= DUE_SOON_SHARE * standard else "on_time"
 
 
 def trail_of(case: Aspiration) -> QuerySet[StepRecord]:
@@ -53,7 +62,6 @@ def trail_of(case: Aspiration) -> QuerySet[StepRecord]:
 
 def reportable_cases(user) -> QuerySet[Aspiration]:
     """Cases at a reporting step whose position the user may act for (step 12)."""
-    from aspirasi.sop.registry import current_sop
 
     steps = [
         s.number for s in current_sop().case_steps() if any(a.creates_report for a in s.actions)

@@ -5,8 +5,10 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,8 +23,9 @@ from aspirasi.cases.engine import (
     report_to_dean,
 )
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
-from aspirasi.cases.models import Aspiration, Report
+from aspirasi.cases.models import Aspiration, IdentityView, Report
 from aspirasi.cases.selectors import due_mark, inbox_for, reportable_cases, trail_of
+from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.officials.capacity import capacity_for, is_official
 from aspirasi.sop.registry import current_sop
 
@@ -33,7 +36,7 @@ identity_log = logging.getLogger("aspirasi.identity")
 
 
 def official_required(view):
-    """Signed in, and an official (holder, past holder, Plh or admin); everyone else is refused."""
+    """Signed in, and an official today (holder, Plh or admin); everyone else is refused."""
 
     @login_required
     def wrapped(request: HttpRequest, *args, **kwargs):
@@ -46,6 +49,9 @@ def official_required(view):
     return wrapped
 
 
+INBOX_PAGE_SIZE = 50
+
+
 def _get_case(code: str) -> Aspiration:
     return get_object_or_404(Aspiration.objects.select_related("category"), tracking_code=code)
 
@@ -53,13 +59,16 @@ def _get_case(code: str) -> Aspiration:
 @require_http_methods(["GET", "HEAD"])
 @official_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    cases = list(inbox_for(request.user)[:200])
-    rows = [(case, due_mark(case)) for case in cases]
+    page = Paginator(inbox_for(request.user), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    calendar = faculty_calendar()
+    now = timezone.now()
+    rows = [(case, due_mark(case, now, calendar)) for case in page.object_list]
     return render(
         request,
         "desk/inbox.html",
         {
             "rows": rows,
+            "page": page,
             "reportable": reportable_cases(request.user).exists(),
             "entry_position": _entry_position(),
         },
@@ -106,12 +115,12 @@ def _may_see_identity(user, case: Aspiration) -> bool:
         reason = "held a step of it"
     else:
         return False
+    IdentityView.objects.create(aspiration=case, user=user, viewed_at=timezone.now(), reason=reason)
     identity_log.info(
         "identity of confidential case %s shown to %s (%s)",
         case.tracking_code,
         user.get_username(),
         reason,
-        extra={"case": case.tracking_code, "user": user.get_username()},
     )
     return True
 
@@ -233,9 +242,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 def _any_held_by_others(user, codes: set[str]) -> bool:
     """Whether any of these cases waits for another position's report (step 12)."""
-    reporting = [
-        s.number for s in current_sop().case_steps() if any(a.creates_report for a in s.actions)
-    ]
+    reporting = current_sop().reporting_steps()
     positions = Aspiration.objects.filter(
         tracking_code__in=codes, status=Status.OPEN, current_step__in=reporting
     ).values_list("current_position", flat=True)

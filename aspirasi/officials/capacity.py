@@ -48,15 +48,12 @@ def capacity_for(user, position: str, on: dt.date | None = None) -> Capacity | N
     return capacities(user, on).get(position)
 
 
-def is_official(user) -> bool:
-    """Officials (past or present holders, acting officials) may read every case (decision 11)."""
+def is_official(user, on: dt.date | None = None) -> bool:
+    """Officials may read every case (decision 11): whoever holds a position or acts for one
+    today, and the admin. Someone who has left their position reads no more."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return (
-        user.is_superuser
-        or Holding.objects.filter(user=user).exists()
-        or Acting.objects.filter(user=user).exists()
-    )
+    return user.is_superuser or bool(capacities(user, on))
 
 
 def holders_of(position: str, on: dt.date | None = None):
