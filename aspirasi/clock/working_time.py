@@ -60,11 +60,18 @@ class WorkingCalendar:
         )
 
     def _working_days_from(self, day: dt.date) -> Iterable[dt.date]:
-        for offset in range(_MAX_DAYS_SCANNED):
-            candidate = day + dt.timedelta(days=offset)
-            if self.is_working_day(candidate):
-                yield candidate
-        raise ValueError("the working calendar has no working day in ten years")
+        """Working days from `day` on, for as long as asked. The guard is on the gap between two
+        working days, not on the whole span, so a long standard is never cut off."""
+        gap = 0
+        while True:
+            if self.is_working_day(day):
+                gap = 0
+                yield day
+            else:
+                gap += 1
+                if gap >= _MAX_DAYS_SCANNED:
+                    raise ValueError("the working calendar has no working day in ten years")
+            day += dt.timedelta(days=1)
 
     def add(self, start: dt.datetime, working_seconds: int) -> dt.datetime:
         """The moment `working_seconds` of working time have passed since `start`.
@@ -73,35 +80,39 @@ class WorkingCalendar:
         2. Spend what is left of that day's window; if it is enough, the answer lies in it.
         3. Otherwise go on to the next working day's opening and repeat.
         """
+        if working_seconds < 0:
+            raise ValueError("working time to add cannot be negative")
         local = _aware(start).astimezone(self.timezone)
-        remaining = working_seconds
+        # timedelta arithmetic is exact to the microsecond; floats drift, and between() would
+        # then be a second short of what add() added.
+        remaining = dt.timedelta(seconds=working_seconds)
         for day in self._working_days_from(local.date()):
             opening, closing = self._window(day)
             cursor = max(local, opening) if day == local.date() else opening
             if cursor >= closing:
                 continue
-            available = (closing - cursor).total_seconds()
+            available = closing - cursor
             if remaining <= available:
-                return cursor + dt.timedelta(seconds=remaining)
+                return cursor + remaining
             remaining -= available
         raise AssertionError("unreachable")
 
     def between(self, start: dt.datetime, end: dt.datetime) -> int:
-        """Working seconds from `start` to `end` (0 if end is not after start)."""
+        """Whole working seconds from `start` to `end` (0 if end is not after start)."""
         start = _aware(start).astimezone(self.timezone)
         end = _aware(end).astimezone(self.timezone)
         if end <= start:
             return 0
-        total = 0.0
+        total = dt.timedelta(0)
         day = start.date()
         while day <= end.date():
             if self.is_working_day(day):
                 opening, closing = self._window(day)
                 lo, hi = max(opening, start), min(closing, end)
                 if hi > lo:
-                    total += (hi - lo).total_seconds()
+                    total += hi - lo
             day += dt.timedelta(days=1)
-        return int(total)
+        return total // dt.timedelta(seconds=1)
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime:
         """`moment` itself when it is within working time, else the next opening."""

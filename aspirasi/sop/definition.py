@@ -30,6 +30,7 @@ KNOWN_REQUIREMENTS = frozenset(
 )
 _TIME_RE = re.compile(r"^(?P<amount>[1-9][0-9]*) (?P<unit>menit|jam|hari)$")
 _UNIT_MINUTES = {"menit": 1, "jam": 60}
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class SopDefinitionError(ValueError):
@@ -207,6 +208,10 @@ class Sop:
         """Steps a case can stand at (the standing duty of step 1 is not one)."""
         return [s for s in self.steps.values() if not s.standing]
 
+    def reporting_steps(self) -> list[int]:
+        """Steps whose action sends a batched report (step 12)."""
+        return [s.number for s in self.case_steps() if any(a.creates_report for a in s.actions)]
+
 
 # ---------------------------------------------------------------------------------------------
 # Loading
@@ -231,10 +236,13 @@ def build_sop(raw: dict, source: str = "SOP file") -> Sop:
     for key in ("number", "revision", "form_code"):
         _text(header, key, f"{source}: [sop]")
     try:
+        if not _DATE_RE.match(header["revision"]):
+            raise ValueError(header["revision"])
         dt.date.fromisoformat(header["revision"])
     except ValueError as exc:
         raise SopDefinitionError(
-            f"{source}: [sop] field 'revision' must be a date YYYY-MM-DD"
+            f"{source}: [sop] field 'revision' must be a date YYYY-MM-DD, "
+            f"not {header['revision']!r}"
         ) from exc
 
     roles = {
@@ -288,7 +296,20 @@ def build_sop(raw: dict, source: str = "SOP file") -> Sop:
         closures=closures,
     )
     _check_flow(sop)
+    _check_closure_names(sop)
     return sop
+
+
+def _check_closure_names(sop: Sop) -> None:
+    """The engine finds an action by name among the step's actions and the closures; a closure
+    named like a step action would be hidden by it (or hide it)."""
+    for name in sop.closures:
+        for step in sop.steps.values():
+            if step.action(name) is not None:
+                raise SopDefinitionError(
+                    f"closure {name}: its name is also the name of an action of step "
+                    f"{step.number}; field 'name' must differ"
+                )
 
 
 def _table(raw: dict, key: str, where: str) -> dict:
@@ -300,9 +321,18 @@ def _table(raw: dict, key: str, where: str) -> dict:
 
 def _text(raw: dict, key: str, where: str) -> str:
     value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
+    if value is not None and not isinstance(value, str):
+        raise SopDefinitionError(
+            f"{where}: field '{key}' must be text in quotes, not {type(value).__name__} {value!r}"
+        )
+    if value is None or not value.strip():
         raise SopDefinitionError(f"{where}: field '{key}' is missing or empty")
     return value
+
+
+def _is_int(value) -> bool:
+    """An integer, and not a TOML boolean (which Python counts as an int)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _requirements(raw: dict, where: str) -> frozenset[str]:
@@ -348,7 +378,7 @@ def _build_position(code: str, raw: dict, roles: dict[str, Role]) -> Position:
 
 def _build_step(index: int, raw: dict, roles: dict[str, Role], hours: float) -> Step:
     number = raw.get("number")
-    if not isinstance(number, int) or number < 1:
+    if not _is_int(number) or number < 1:
         raise SopDefinitionError(f"step #{index}: field 'number' must be a positive integer")
     where = f"step {number}"
     actor = raw.get("actor")
@@ -362,7 +392,7 @@ def _build_step(index: int, raw: dict, roles: dict[str, Role], hours: float) -> 
     for a in raw.get("actions", []):
         name = _text(a, "name", f"{where} action")
         to = a.get("to")
-        if not (to == CLOSED or isinstance(to, int)):
+        if not (to == CLOSED or _is_int(to)):
             raise SopDefinitionError(
                 f"{where}, action {name}: field 'to' must be a step number or 'closed'"
             )
@@ -406,7 +436,14 @@ def _check_flow(sop: Sop) -> None:
     """Every case step is reachable from the entry step, and from every one a case can close."""
     entries = [s for s in sop.steps.values() if s.entry]
     if len(entries) != 1:
-        raise SopDefinitionError(f"exactly one step must be marked 'entry' (found {len(entries)})")
+        marked = ", ".join(str(s.number) for s in entries) or "none"
+        raise SopDefinitionError(
+            f"field 'entry': exactly one step must be marked 'entry' (marked: steps {marked})"
+        )
+    if entries[0].standing:
+        raise SopDefinitionError(
+            f"step {entries[0].number}: field 'entry': the standing step cannot be the entry"
+        )
     for step in sop.steps.values():
         if not sop.positions_of_role(step.actor):
             raise SopDefinitionError(
@@ -440,7 +477,10 @@ def _check_flow(sop: Sop) -> None:
     reachable = _reachable(sop, {entries[0].number})
     for step in sop.case_steps():
         if step.number not in reachable:
-            raise SopDefinitionError(f"step {step.number}: no path reaches this step")
+            raise SopDefinitionError(
+                f"step {step.number}: no path reaches this step: no action's field 'to' leads "
+                f"here from the entry step {entries[0].number}"
+            )
     # Walk backwards from 'closed': a step that cannot get there is a path with no end.
     can_close: set[int] = set()
     changed = True
@@ -455,8 +495,22 @@ def _check_flow(sop: Sop) -> None:
     for step in sop.case_steps():
         if step.number not in can_close:
             raise SopDefinitionError(
-                f"step {step.number}: field 'actions': a path from here has no end (never closes)"
+                f"step {step.number}: field 'actions': a path from here has no end (never "
+                f"closes): {_endless_walk(sop, step.number)} → ..."
             )
+
+
+def _endless_walk(sop: Sop, start: int) -> str:
+    """The walk from a step that cannot close until it comes round again, e.g. 14 → ... → 19 → 18.
+
+    From such a step every action leads to another step that cannot close, so the walk always
+    meets a step it has seen."""
+    walk, number = [start], start
+    while True:
+        number = sop.steps[number].actions[0].to
+        walk.append(number)
+        if number in walk[:-1]:
+            return " → ".join(str(n) for n in walk)
 
 
 def _reachable(sop: Sop, start: set[int]) -> set[int]:
