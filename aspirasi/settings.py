@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "aspirasi.cases",
     "aspirasi.public",
     "aspirasi.desk",
+    "aspirasi.notifications",
     "aspirasi.demo",
 ]
 
@@ -174,3 +175,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ASPIRASI_LOG_LEVEL", "INFO")},
 }
+
+# Outgoing mail: the worker delivers the outbox through this SMTP server.
+EMAIL_HOST = os.environ.get("ASPIRASI_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ASPIRASI_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ASPIRASI_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ASPIRASI_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ASPIRASI_SMTP_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("ASPIRASI_FROM_EMAIL", "aspirasi@ft.unmul.ac.id")
+ASPIRASI_MAIL_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2] or "aspirasi.localhost"

@@ -1,0 +1,1 @@
+"""Every outgoing message of the system: recorded in an outbox, delivered by the worker."""
