@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "aspirasi.public",
     "aspirasi.desk",
     "aspirasi.notifications",
+    "aspirasi.channels",
     "aspirasi.demo",
 ]
 

@@ -267,8 +267,10 @@ def _move(
     if report is not None:
         updates["report"] = report
 
+    # The guard names the step the action belongs to, not whatever the object says now: a
+    # stale or twice-listed object can never move the case from another step.
     moved = Aspiration.objects.filter(
-        pk=case.pk, version=case.version, status=Status.OPEN, current_step=case.current_step
+        pk=case.pk, version=case.version, status=Status.OPEN, current_step=step.number
     ).update(version=F("version") + 1, **updates)
     if moved != 1:
         raise CaseMovedOn(
@@ -358,7 +360,7 @@ def report_to_dean(
 ) -> Report:
     """A vice dean reports many answered cases to the Dean in one report (step 12)."""
     now = now or timezone.now()
-    cases = list(cases)
+    cases = list({c.pk: c for c in cases}.values())  # a case listed twice is reported once
     if not cases:
         raise Incomplete(_("Choose at least one case to report."), {"cases": _("Required.")})
     actions = [_find_open_action(c, user, _report_action_name(c), now) for c in cases]
@@ -382,6 +384,13 @@ def report_to_dean(
 def receive_report(report: Report, user, *, now: dt.datetime | None = None) -> Report:
     """The Dean receives a report (step 13); that completes every case in it."""
     now = now or timezone.now()
+    receiving = [s for s in current_sop().case_steps() if any(a.receives_report for a in s.actions)]
+    desks = {position_for_step(s.number, "") for s in receiving}
+    on = timezone.localdate(now)
+    # Checked on the report itself, not only through its cases: a report whose cases were all
+    # closed meanwhile is still the Dean's alone to receive.
+    if not any(capacity_for(user, desk, on) for desk in desks):
+        raise NotPermitted(_("Only the Dean (or the acting Dean) receives reports."))
     cases = list(report.aspirations.filter(status=Status.OPEN))
     actions = [_find_open_action(c, user, _report_action_name(c), now) for c in cases]
     calendar = faculty_calendar()

@@ -369,3 +369,29 @@ class IdentityView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.aspiration_id} seen by {self.user_id} at {self.viewed_at}"
+
+
+class Clarification(models.Model):
+    """A message from the customer about their open case (web or e-mail); it reaches the
+    official holding the case. Never changed once received."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Tracking page")
+        EMAIL = "email", _("E-mail")
+
+    aspiration = models.ForeignKey(
+        Aspiration, on_delete=models.PROTECT, related_name="clarifications"
+    )
+    text = models.TextField(_("clarification"))
+    source = models.CharField(max_length=10, choices=Source.choices)
+    received_at = models.DateTimeField()
+    # The step and position holding the case when it came in: who it was for.
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    position = models.CharField(max_length=20, blank=True)
+    email_message_id = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["aspiration", "received_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.aspiration_id} clarification at {self.received_at}"

@@ -1,0 +1,94 @@
+"""What the customer sends about a case after opening it (decision 15)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import Status
+from .engine import Incomplete
+from .intake import AspirationInput, Submitted, submit_aspiration
+from .models import Aspiration, Clarification
+
+MAX_CLARIFICATION = 5_000
+FOLLOW_UP_DAYS = 14
+
+
+def add_clarification(
+    case: Aspiration,
+    text: str,
+    *,
+    source: str,
+    email_message_id: str = "",
+    now: dt.datetime | None = None,
+) -> Clarification:
+    """Attach a customer's message to an open case; it waits for whoever holds the case."""
+    now = now or timezone.now()
+    text = (text or "").strip()
+    if not text:
+        raise Incomplete(_("Write your clarification."), {"text": _("Write your clarification.")})
+    if len(text) > MAX_CLARIFICATION:
+        raise Incomplete(
+            _("At most %(n)s characters.") % {"n": MAX_CLARIFICATION},
+            {"text": _("At most %(n)s characters.") % {"n": MAX_CLARIFICATION}},
+        )
+    if case.status != Status.OPEN:
+        raise Incomplete(
+            _("This case is closed; ask for a follow-up instead."),
+            {"text": _("This case is closed; ask for a follow-up instead.")},
+        )
+    return Clarification.objects.create(
+        aspiration=case,
+        text=text,
+        source=source,
+        received_at=now,
+        step=case.current_step,
+        position=case.current_position,
+        email_message_id=email_message_id,
+    )
+
+
+def may_follow_up(case: Aspiration, now: dt.datetime | None = None) -> bool:
+    """A follow-up may be asked within 14 days of the case being closed on an SOP path."""
+    now = now or timezone.now()
+    return (
+        case.status == Status.CLOSED
+        and case.closed_at is not None
+        and now - case.closed_at <= dt.timedelta(days=FOLLOW_UP_DAYS)
+    )
+
+
+@transaction.atomic
+def open_follow_up(
+    case: Aspiration, text: str, *, channel: str, now: dt.datetime | None = None
+) -> Submitted:
+    """A new case linked to a closed one, carrying over the customer and category."""
+    now = now or timezone.now()
+    text = (text or "").strip()
+    if not text:
+        raise Incomplete(_("Write what you still need."), {"text": _("Write what you still need.")})
+    submitted = submit_aspiration(
+        AspirationInput(
+            channel=channel,
+            category=case.category,
+            subject=(
+                _("Follow-up of %(code)s: %(subject)s")
+                % {"code": case.tracking_code, "subject": case.subject}
+            )[:200],
+            body=text,
+            privacy=case.privacy,
+            customer_name=case.customer_name,
+            customer_type=case.customer_type,
+            customer_number=case.customer_number,
+            customer_email=case.customer_email,
+            customer_phone=case.customer_phone,
+            language=case.language,
+        ),
+        now=now,
+    )
+    Aspiration.objects.filter(pk=submitted.aspiration.pk).update(follow_up_of=case)
+    submitted.aspiration.follow_up_of = case
+    return submitted
