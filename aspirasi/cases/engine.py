@@ -360,7 +360,9 @@ def report_to_dean(
 ) -> Report:
     """A vice dean reports many answered cases to the Dean in one report (step 12)."""
     now = now or timezone.now()
-    cases = list({c.pk: c for c in cases}.values())  # a case listed twice is reported once
+    # A case listed twice is reported once; cases move in primary-key order so that two
+    # reports of the same cases lock them in the same order and cannot deadlock.
+    cases = sorted({c.pk: c for c in cases}.values(), key=lambda c: c.pk)
     if not cases:
         raise Incomplete(_("Choose at least one case to report."), {"cases": _("Required.")})
     actions = [_find_open_action(c, user, _report_action_name(c), now) for c in cases]
@@ -391,7 +393,7 @@ def receive_report(report: Report, user, *, now: dt.datetime | None = None) -> R
     # closed meanwhile is still the Dean's alone to receive.
     if not any(capacity_for(user, desk, on) for desk in desks):
         raise NotPermitted(_("Only the Dean (or the acting Dean) receives reports."))
-    cases = list(report.aspirations.filter(status=Status.OPEN))
+    cases = list(report.aspirations.filter(status=Status.OPEN).order_by("pk"))
     actions = [_find_open_action(c, user, _report_action_name(c), now) for c in cases]
     calendar = faculty_calendar()
     with transaction.atomic():
