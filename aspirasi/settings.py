@@ -56,7 +56,8 @@ def sqlite_database(path: Path) -> dict:
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
             # failing with "database is locked" when it upgrades a read to a write.
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds to wait for another writer's lock (the e-mail intake's tests shorten it).
+            "timeout": float(os.environ.get("ASPIRASI_SQLITE_TIMEOUT", "20")),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "aspirasi.clock",
     "aspirasi.officials",
     "aspirasi.cases",
@@ -95,6 +98,14 @@ INSTALLED_APPS = [
     "aspirasi.notifications",
     "aspirasi.channels",
     "aspirasi.demo",
+    "aspirasi.search",
+    "aspirasi.replies",
+    "aspirasi.notes",
+    "aspirasi.printing",
+    "aspirasi.attachments",
+    "aspirasi.survey",
+    "aspirasi.board",
+    "aspirasi.mailintake",
 ]
 
 MIDDLEWARE = [
@@ -186,3 +197,64 @@ EMAIL_USE_TLS = env_bool("ASPIRASI_SMTP_TLS", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("ASPIRASI_FROM_EMAIL", "aspirasi@ft.unmul.ac.id")
 ASPIRASI_MAIL_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2] or "aspirasi.localhost"
+# The demo (scripts/run.sh without an SMTP server) writes mail to files in var/mail instead.
+EMAIL_BACKEND = os.environ.get(
+    "ASPIRASI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+# Incoming mail (aspirasi/mailintake): the MTA pipes each message to bin/aspirasi-mail-intake,
+# or `manage.py poll_imap` takes the unseen messages of this mailbox.
+ASPIRASI_IMAP_HOST = os.environ.get("ASPIRASI_IMAP_HOST", "")
+ASPIRASI_IMAP_PORT = int(os.environ.get("ASPIRASI_IMAP_PORT", "993"))
+ASPIRASI_IMAP_USER = os.environ.get("ASPIRASI_IMAP_USER", "")
+ASPIRASI_IMAP_PASSWORD = os.environ.get("ASPIRASI_IMAP_PASSWORD", "")
+ASPIRASI_IMAP_MAILBOX = os.environ.get("ASPIRASI_IMAP_MAILBOX", "INBOX")
+ASPIRASI_IMAP_SSL = env_bool("ASPIRASI_IMAP_SSL", True)
+ASPIRASI_IMAP_TIMEOUT = float(os.environ.get("ASPIRASI_IMAP_TIMEOUT", "30"))
+
+# Background work (manage.py run_worker): django-tasks on its database backend delivers the
+# outbox and runs the SLA watch. Every interval is settable, so tests never wait long.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+ASPIRASI_WORKER = {
+    # How often an idle worker looks for work.
+    "POLL_SECONDS": float(os.environ.get("ASPIRASI_WORKER_POLL_SECONDS", "1")),
+    # How long a message being sent is held; past it, another worker may take it over.
+    # Must stay well above EMAIL_TIMEOUT.
+    "LEASE_SECONDS": float(os.environ.get("ASPIRASI_OUTBOX_LEASE_SECONDS", "120")),
+    # Retries wait BACKOFF_SECONDS, doubling up to BACKOFF_MAX_SECONDS; nothing is ever dropped.
+    "BACKOFF_SECONDS": float(os.environ.get("ASPIRASI_OUTBOX_BACKOFF_SECONDS", "30")),
+    "BACKOFF_MAX_SECONDS": float(os.environ.get("ASPIRASI_OUTBOX_BACKOFF_MAX_SECONDS", "3600")),
+    # How often lost work is looked for (messages and tasks a dead worker held).
+    "SWEEP_SECONDS": float(os.environ.get("ASPIRASI_OUTBOX_SWEEP_SECONDS", "30")),
+    # A task still RUNNING this long after it started belonged to a worker that died.
+    "STALE_TASK_SECONDS": float(os.environ.get("ASPIRASI_STALE_TASK_SECONDS", "900")),
+    # How often the SLA watch looks for steps nearly due or overdue.
+    "SLA_WATCH_SECONDS": float(os.environ.get("ASPIRASI_SLA_WATCH_SECONDS", "300")),
+}
+
+# The public side's abuse limits (issue 4). Counters live in a database cache table, so every app
+# server shares them; `manage.py createcachetable` makes it. X-Forwarded-For is believed only
+# when the request comes from one of these proxies (addresses or networks, comma-separated).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "aspirasi_ratelimit",
+        # Culling (a third of the entries once full) would forget counters; keep room for many.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+ASPIRASI_TRUSTED_PROXIES = env_list("ASPIRASI_TRUSTED_PROXIES", [])
+# (requests, seconds) per client address and action; see aspirasi/public/ratelimit.py.
+ASPIRASI_RATE_LIMITS = {
+    "submit": (10, 3600),
+    "track_miss": (30, 900),
+    "lost_link": (5, 3600),
+    "lost_link_address": (1, 600),
+    "clarify": (20, 3600),
+    "survey": (20, 3600),
+}
+# Attachments (aspirasi/attachments): how many files per aspiration and how large each may be.
+ASPIRASI_ATTACHMENT_MAX_FILES = 3
+ASPIRASI_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024

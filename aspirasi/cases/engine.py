@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.clock.working_time import WorkingCalendar
+from aspirasi.notifications.notify import notify_case_moved
 from aspirasi.officials.capacity import Capacity, capacities, capacity_for
+from aspirasi.search.indexing import reindex_case
 from aspirasi.sop.definition import CLOSED, Action, Closure, Step
 from aspirasi.sop.registry import current_sop
 
@@ -283,7 +285,7 @@ def _move(
     standard = step.time.working_seconds
     note = data.reason.strip()
     output = definition.label_id if action.kind == RecordKind.CLOSURE else step.output_id
-    StepRecord.objects.create(
+    record = StepRecord.objects.create(
         aspiration=case,
         seq=case.version + 1,
         kind=action.kind,
@@ -306,6 +308,8 @@ def _move(
     )
     _write_outputs(case, user, action, data, now)
     case.refresh_from_db()
+    # Its messages are enqueued in this same transaction (the outbox).
+    notify_case_moved(case, record)
 
 
 def _write_outputs(
@@ -349,6 +353,7 @@ def _write_outputs(
             # outside the faculty has seen it, so the draft itself becomes the final text.
             changes["text"] = data.text.strip()
         Response.objects.filter(pk=draft.pk).update(**changes)
+    reindex_case(case)  # the search index follows the case's texts, in the same transaction
 
 
 # ---------------------------------------------------------------------------------------------

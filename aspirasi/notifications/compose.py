@@ -1,0 +1,403 @@
+"""The words of every message: one function per kind, each returning an Outgoing in the
+recipient's language (Indonesian unless they chose English), with a plain-text and an HTML body
+rendered from the same letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from aspirasi.cases.choices import Closure
+from aspirasi.sop.registry import current_sop
+
+from .models import Kind
+from .outbox import Outgoing
+
+LANGUAGES = ("id", "en")
+
+
+@dataclass
+class Letter:
+    """What a message says, before it is laid out as text and as HTML."""
+
+    subject: str
+    greeting: str
+    paragraphs: list[str]
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    quote: str = ""
+    after_quote: list[str] = field(default_factory=list)
+    link_label: str = ""
+    link: str = ""
+    # The daily digest's table: (code, subject, step, due, mark, url)
+    rows: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    more: str = ""
+
+
+def language_of(code: str | None) -> str:
+    code = (code or "id")[:2].lower()
+    return code if code in LANGUAGES else "id"
+
+
+def site_link(path: str) -> str:
+    return settings.ASPIRASI_SITE_URL.rstrip("/") + path
+
+
+def when(moment: dt.datetime | None) -> str:
+    """A moment in the faculty's time, in the active language ("3 November 2026, 09:00 WITA")."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'j F Y, H:i')} WITA"
+
+
+_STANDARD_RE = re.compile(r"^(?P<n>\d+)\s+(?P<unit>menit|jam|hari)$")
+
+
+def standard_text(text: str) -> str:
+    """The SOP's time standard ("1 hari", "10 menit") in the active language."""
+    match = _STANDARD_RE.match(text or "")
+    if not match:
+        return text
+    n, unit = int(match["n"]), match["unit"]
+    if unit == "menit":
+        return ngettext("%(n)s working minute", "%(n)s working minutes", n) % {"n": n}
+    if unit == "jam":
+        return ngettext("%(n)s working hour", "%(n)s working hours", n) % {"n": n}
+    return ngettext("%(n)s working day", "%(n)s working days", n) % {"n": n}
+
+
+def render(letter: Letter, *, kind: str, to: str, language: str, forget_body=False) -> Outgoing:
+    context = {"letter": letter, "site_url": settings.ASPIRASI_SITE_URL.rstrip("/")}
+    with translation.override(language):
+        text = render_to_string("notifications/email/letter.txt", context)
+        html = render_to_string("notifications/email/letter.html", context)
+    return Outgoing(
+        kind=kind,
+        to=to,
+        subject=f"[Aspirasi FT Unmul] {letter.subject}"[:250],
+        text_body=text,
+        html_body=html,
+        language=language,
+        forget_body=forget_body,
+    )
+
+
+def _customer_greeting(case) -> str:
+    if case.customer_name:
+        return _("Dear %(name)s,") % {"name": case.customer_name}
+    return _("Dear customer,")
+
+
+def _official_greeting(user) -> str:
+    return _("Dear %(name)s,") % {"name": user.get_full_name() or user.get_username()}
+
+
+def _tracking_page_paragraph() -> str:
+    return _(
+        "To read your case, open the secret link from our first e-mail, or enter your tracking "
+        "code and secret key on the tracking page."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# To the customer
+
+
+def receipt(case, secret: str) -> Outgoing:
+    language = language_of(case.language)
+    link = site_link(reverse("public:track", args=[case.tracking_code, secret]))
+    with translation.override(language):
+        letter = Letter(
+            subject=_("Your aspiration has been received: %(code)s") % {"code": case.tracking_code},
+            greeting=_customer_greeting(case),
+            paragraphs=[
+                _(
+                    "Thank you. Your aspiration “%(subject)s” has been received by the Faculty of "
+                    "Engineering, Mulawarman University, and is handled as SOP SP-54 prescribes."
+                )
+                % {"subject": case.subject},
+                _(
+                    "Keep this e-mail: the secret link below is the only way to open your case. "
+                    "Do not share it."
+                ),
+            ],
+            facts=[
+                (_("Tracking code"), case.tracking_code),
+                (_("Received at"), when(case.arrived_at)),
+            ],
+            link_label=_("Open your case"),
+            link=link,
+        )
+        return render(
+            letter, kind=Kind.RECEIPT, to=case.customer_email, language=language, forget_body=True
+        )
+
+
+def response_given(case, response, *, closed: bool) -> Outgoing:
+    language = language_of(case.language)
+    with translation.override(language):
+        after = [_("Your case is now closed.")] if closed else []
+        letter = Letter(
+            subject=_("A response to your aspiration %(code)s") % {"code": case.tracking_code},
+            greeting=_customer_greeting(case),
+            paragraphs=[
+                _("The faculty has responded to your aspiration “%(subject)s”:")
+                % {"subject": case.subject}
+            ],
+            quote=response.text if response is not None else "",
+            after_quote=[*after, _tracking_page_paragraph()],
+            facts=[
+                (_("Tracking code"), case.tracking_code),
+                (_("Responded by"), response.position_name if response is not None else "—"),
+            ],
+            link_label=_("Tracking page"),
+            link=site_link(reverse("public:track_lookup")),
+        )
+        return render(letter, kind=Kind.RESPONSE_GIVEN, to=case.customer_email, language=language)
+
+
+def case_closed(case, *, reason: str = "", original_code: str = "") -> Outgoing:
+    language = language_of(case.language)
+    with translation.override(language):
+        paragraphs = [
+            _("Your aspiration “%(subject)s” has been closed.") % {"subject": case.subject}
+        ]
+        if case.closure == Closure.DUPLICATE and original_code:
+            paragraphs.append(
+                _("It repeats case %(code)s, which is handled instead; please follow that case.")
+                % {"code": original_code}
+            )
+        elif case.closure == Closure.OUTSIDE_REMIT:
+            paragraphs.append(_("It lies outside the faculty's remit."))
+            if reason:
+                paragraphs.append(_("Where to turn instead: %(reason)s") % {"reason": reason})
+        elif case.closure == Closure.WITHDRAWN:
+            paragraphs.append(_("It was withdrawn at your request."))
+        paragraphs.append(_tracking_page_paragraph())
+        letter = Letter(
+            subject=_("Your case %(code)s is closed") % {"code": case.tracking_code},
+            greeting=_customer_greeting(case),
+            paragraphs=paragraphs,
+            facts=[
+                (_("Tracking code"), case.tracking_code),
+                (_("Closed at"), when(case.closed_at)),
+            ],
+            link_label=_("Tracking page"),
+            link=site_link(reverse("public:track_lookup")),
+        )
+        return render(letter, kind=Kind.CASE_CLOSED, to=case.customer_email, language=language)
+
+
+def survey_invitation(case) -> Outgoing:
+    language = language_of(case.language)
+    with translation.override(language):
+        letter = Letter(
+            subject=_("How did we do? A short survey about case %(code)s")
+            % {"code": case.tracking_code},
+            greeting=_customer_greeting(case),
+            paragraphs=[
+                _(
+                    "Your case “%(subject)s” has been closed. Please tell us how satisfied you "
+                    "are with our service: it takes a few minutes and helps the faculty improve."
+                )
+                % {"subject": case.subject},
+                _(
+                    "Open your case on the tracking page (with your tracking code and secret key) "
+                    "to fill in the satisfaction survey."
+                ),
+            ],
+            facts=[(_("Tracking code"), case.tracking_code)],
+            link_label=_("Tracking page"),
+            link=site_link(reverse("public:track_lookup")),
+        )
+        return render(
+            letter, kind=Kind.SURVEY_INVITATION, to=case.customer_email, language=language
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# To officials (in Indonesian: officials have no language of their own on record yet)
+
+
+def _case_facts(case, step) -> list[tuple[str, str]]:
+    return [
+        (_("Tracking code"), case.tracking_code),
+        (_("Step"), f"{step.number}. {step.activity}"),
+        (_("Time standard"), standard_text(step.time.text)),
+        (_("Due"), when(case.step_due_at)),
+        (_("Category"), case.category.name),
+        (_("Channel"), case.get_channel_display()),
+    ]
+
+
+def case_arrived(case, user, *, language: str = "id") -> Outgoing:
+    step = current_sop().step(case.current_step)
+    with translation.override(language):
+        letter = Letter(
+            subject=_("New case at your desk: %(code)s, step %(step)s")
+            % {"code": case.tracking_code, "step": step.number},
+            greeting=_official_greeting(user),
+            paragraphs=[
+                _("Case %(code)s “%(subject)s” now waits for %(position)s at step %(step)s.")
+                % {
+                    "code": case.tracking_code,
+                    "subject": case.subject,
+                    "position": case.position_name,
+                    "step": step.number,
+                }
+            ],
+            facts=_case_facts(case, step),
+            link_label=_("Open the case"),
+            link=site_link(reverse("desk:case", args=[case.tracking_code])),
+        )
+        return render(letter, kind=Kind.CASE_ARRIVED, to=user.email, language=language)
+
+
+def report_arrived(report, user, *, language: str = "id") -> Outgoing:
+    sop = current_sop()
+    with translation.override(language):
+        position = sop.positions.get(report.position)
+        letter = Letter(
+            subject=_("A report from %(position)s waits for your receipt")
+            % {"position": position.name if position else report.position},
+            greeting=_official_greeting(user),
+            paragraphs=[
+                _(
+                    "%(author)s (%(position)s) has reported answered cases to you. Receive the "
+                    "report to complete every case in it."
+                )
+                % {
+                    "author": report.author_name,
+                    "position": position.name if position else report.position,
+                }
+            ],
+            facts=[(_("Report"), f"#{report.pk}"), (_("Sent at"), when(report.created_at))],
+            link_label=_("Open the report"),
+            link=site_link(reverse("desk:report", args=[report.pk])),
+        )
+        return render(letter, kind=Kind.REPORT_ARRIVED, to=user.email, language=language)
+
+
+def deadline_warning(warning, case, user, *, as_superior: bool, language: str = "id") -> Outgoing:
+    sop = current_sop()
+    step = sop.step(warning.step)
+    with translation.override(language):
+        position = sop.positions.get(warning.position)
+        values = {
+            "code": case.tracking_code,
+            "subject": case.subject,
+            "step": step.number,
+            "position": position.name if position else warning.position,
+            "due": when(warning.due_at),
+        }
+        if as_superior:
+            kind = Kind.OVERDUE_SUPERIOR
+            subject = _("Overdue at %(position)s: %(code)s, step %(step)s") % values
+            paragraphs = [
+                _(
+                    "As superior of %(position)s you are told that case %(code)s “%(subject)s” "
+                    "has passed its time standard at step %(step)s: it was due %(due)s."
+                )
+                % values
+            ]
+        elif warning.level == warning.Level.OVERDUE:
+            kind = Kind.OVERDUE
+            subject = _("Overdue: %(code)s, step %(step)s") % values
+            paragraphs = [
+                _(
+                    "Case %(code)s “%(subject)s” has passed its time standard at step %(step)s: "
+                    "it was due %(due)s. Your superior has been told as well."
+                )
+                % values
+                if warning.superior_position
+                else _(
+                    "Case %(code)s “%(subject)s” has passed its time standard at step %(step)s: "
+                    "it was due %(due)s."
+                )
+                % values
+            ]
+        else:
+            kind = Kind.DUE_SOON
+            subject = _("Due soon: %(code)s, step %(step)s") % values
+            paragraphs = [
+                _(
+                    "Case %(code)s “%(subject)s” has used most of its time at step %(step)s: it is "
+                    "due %(due)s."
+                )
+                % values
+            ]
+        facts = _case_facts(case, step)
+        facts[3] = (_("Due"), when(warning.due_at))
+        letter = Letter(
+            subject=subject,
+            greeting=_official_greeting(user),
+            paragraphs=paragraphs,
+            facts=[(_("Waiting for"), values["position"]), *facts],
+            link_label=_("Open the case"),
+            link=site_link(reverse("desk:case", args=[case.tracking_code])),
+        )
+        return render(letter, kind=kind, to=user.email, language=language)
+
+
+MARK_WORDS = {
+    "overdue": lambda: _("overdue"),
+    "due_soon": lambda: _("due soon"),
+    "on_time": lambda: _("on time"),
+}
+
+
+def daily_digest(user, rows, total: int, *, language: str = "id") -> Outgoing:
+    """`rows`: (case, mark) pairs, the most urgent first; `total`: how many wait in all."""
+    with translation.override(language):
+        table = [
+            (
+                case.tracking_code,
+                case.subject,
+                str(case.current_step),
+                when(case.step_due_at),
+                MARK_WORDS[mark](),
+                site_link(reverse("desk:case", args=[case.tracking_code])),
+            )
+            for case, mark in rows
+        ]
+        overdue = sum(1 for _case, mark in rows if mark == "overdue")
+        paragraphs = [
+            ngettext(
+                "%(n)s case waits for you today, the most urgent first:",
+                "%(n)s cases wait for you today, the most urgent first:",
+                total,
+            )
+            % {"n": total}
+        ]
+        if overdue:
+            paragraphs.append(
+                ngettext("%(n)s of them is overdue.", "%(n)s of them are overdue.", overdue)
+                % {"n": overdue}
+            )
+        letter = Letter(
+            subject=ngettext(
+                "What waits for you today: %(n)s case",
+                "What waits for you today: %(n)s cases",
+                total,
+            )
+            % {"n": total},
+            greeting=_official_greeting(user),
+            paragraphs=paragraphs,
+            rows=table,
+            more=(
+                _("…and %(n)s more in your inbox.") % {"n": total - len(rows)}
+                if total > len(rows)
+                else ""
+            ),
+            link_label=_("Open your inbox"),
+            link=site_link(reverse("desk:inbox")),
+        )
+        return render(letter, kind=Kind.DAILY_DIGEST, to=user.email, language=language)

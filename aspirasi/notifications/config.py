@@ -1,0 +1,64 @@
+"""The worker's intervals, from settings.ASPIRASI_WORKER, each overridable by run_worker's
+arguments (tests set them to fractions of a second)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, replace
+
+from django.conf import settings
+
+DEFAULTS = {
+    "POLL_SECONDS": 1.0,
+    "LEASE_SECONDS": 120.0,
+    "BACKOFF_SECONDS": 30.0,
+    "BACKOFF_MAX_SECONDS": 3600.0,
+    "SWEEP_SECONDS": 30.0,
+    "STALE_TASK_SECONDS": 900.0,
+    "SLA_WATCH_SECONDS": 300.0,
+}
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    poll_seconds: float
+    lease_seconds: float
+    backoff_seconds: float
+    backoff_max_seconds: float
+    sweep_seconds: float
+    stale_task_seconds: float
+    sla_watch_seconds: float
+
+    @property
+    def lease(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.lease_seconds)
+
+    def backoff(self, attempts: int) -> dt.timedelta:
+        """The wait before attempt `attempts + 1`: doubling from the base, capped."""
+        exponent = max(0, min(attempts - 1, 30))
+        seconds = min(self.backoff_seconds * (2**exponent), self.backoff_max_seconds)
+        return dt.timedelta(seconds=seconds)
+
+
+def worker_config(**overrides: float | None) -> WorkerConfig:
+    """The configuration in force: settings, then any non-None override (by field name)."""
+    configured = {**DEFAULTS, **getattr(settings, "ASPIRASI_WORKER", {})}
+    values = {f.name: float(configured[f.name.upper()]) for f in fields(WorkerConfig)}
+    for name, value in values.items():
+        if value < 0:
+            raise ValueError(f"ASPIRASI_WORKER[{name.upper()!r}] must not be negative")
+    config = WorkerConfig(**values)
+    return replace(config, **{k: float(v) for k, v in overrides.items() if v is not None})
+
+
+_active: WorkerConfig | None = None
+
+
+def activate(config: WorkerConfig | None) -> None:
+    """Make `config` the one tasks in this process use (run_worker's arguments)."""
+    global _active
+    _active = config
+
+
+def current_config() -> WorkerConfig:
+    return _active or worker_config()

@@ -1,0 +1,109 @@
+"""Reads for the notification screens: an official's warnings, the worker's state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from aspirasi.cases.choices import Status
+from aspirasi.channels.models import ChannelHealth
+from aspirasi.officials.capacity import capacities
+
+from .models import DeadlineWarning, Message, ScheduledJob, WorkerBeat
+from .worker import is_alive
+
+State = Message.State
+Level = DeadlineWarning.Level
+
+WARNINGS_SHOWN_DAYS = 30
+
+
+def warnings_for(user, *, on: dt.date | None = None, days: int = WARNINGS_SHOWN_DAYS):
+    """Warnings addressed to the desks the user holds or acts for today: their own steps, and
+    as superior the overdue steps of the desks below them. Newest first."""
+    positions = list(capacities(user, on))
+    since = timezone.now() - dt.timedelta(days=days)
+    return (
+        DeadlineWarning.objects.filter(
+            Q(position__in=positions) | Q(superior_position__in=positions, level=Level.OVERDUE),
+            raised_at__gte=since,
+        )
+        .select_related("aspiration")
+        .order_by("-raised_at", "-id")
+    )
+
+
+def still_waiting(warning: DeadlineWarning) -> bool:
+    """The case is still at the visit the warning was about."""
+    case = warning.aspiration
+    return (
+        case.status == Status.OPEN
+        and case.current_step == warning.step
+        and case.step_arrived_at == warning.step_arrived_at
+    )
+
+
+def open_warnings_for(user, *, on: dt.date | None = None) -> list[DeadlineWarning]:
+    """The warnings whose step has not been done yet, the overdue first."""
+    rows = [w for w in warnings_for(user, on=on)[:200] if still_waiting(w)]
+    # One line per visit: an overdue warning makes the earlier "due soon" one moot.
+    seen, result = set(), []
+    for warning in sorted(rows, key=lambda w: (w.level != Level.OVERDUE, w.due_at)):
+        visit = (warning.aspiration_id, warning.step, warning.step_arrived_at)
+        if visit not in seen:
+            seen.add(visit)
+            result.append(warning)
+    return result
+
+
+@dataclass(frozen=True)
+class WorkerStatus:
+    now: dt.datetime
+    counts: dict[str, int]
+    oldest_waiting: dt.datetime | None
+    sent_last_day: int
+    failing: QuerySet[Message]
+    rejected: QuerySet[Message]
+    jobs: list[ScheduledJob]
+    workers: list[tuple[WorkerBeat, bool]]
+    tasks: dict[str, int]
+    failed_tasks: QuerySet[DBTaskResult]
+    channel_health: list[ChannelHealth]
+
+    @property
+    def queue_length(self) -> int:
+        return self.counts.get(State.PENDING, 0) + self.counts.get(State.SENDING, 0)
+
+    @property
+    def workers_alive(self) -> int:
+        return sum(1 for _beat, alive in self.workers if alive)
+
+
+def worker_status(now: dt.datetime | None = None) -> WorkerStatus:
+    now = now or timezone.now()
+    counts = dict(Message.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    waiting = Message.objects.filter(state__in=[State.PENDING, State.SENDING])
+    tasks = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return WorkerStatus(
+        now=now,
+        counts=counts,
+        oldest_waiting=waiting.aggregate(oldest=Min("created_at"))["oldest"],
+        sent_last_day=Message.objects.filter(
+            state=State.SENT, sent_at__gte=now - dt.timedelta(days=1)
+        ).count(),
+        # Waiting after at least one failed attempt: the mail server or an address is in trouble.
+        failing=waiting.filter(attempts__gt=0).exclude(last_error="").order_by("-attempts")[:20],
+        rejected=Message.objects.filter(state=State.REJECTED).order_by("-id")[:20],
+        jobs=list(ScheduledJob.objects.all()),
+        workers=[(beat, is_alive(beat, now)) for beat in WorkerBeat.objects.all()[:20]],
+        tasks=tasks,
+        failed_tasks=DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).order_by(
+            "-finished_at"
+        )[:10],
+        channel_health=list(ChannelHealth.objects.filter(channel="email")),
+    )
