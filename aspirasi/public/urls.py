@@ -7,5 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("kirim/", views.submit, name="submit"),
     path("lacak/", views.track_lookup, name="track_lookup"),
+    path("lacak/lupa/", views.lost_link, name="lost_link"),
     path("lacak/<str:code>/<str:secret>/", views.track, name="track"),
+    path("lacak/<str:code>/<str:secret>/klarifikasi/", views.clarify, name="clarify"),
+    path("lacak/<str:code>/<str:secret>/tindak-lanjut/", views.follow_up, name="follow_up"),
 ]

@@ -1,47 +1,91 @@
-"""The customer's side: send an aspiration, follow it with its code and secret link."""
+"""The customer's side: send an aspiration, follow it with its code and secret link, add a
+clarification, ask for a follow-up, get lost links again."""
 
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from aspirasi.cases.choices import Channel
+from aspirasi.cases.choices import SOP_PATHS, Channel
+from aspirasi.cases.clarifications import (
+    FOLLOW_UP_DAYS,
+    add_clarification,
+    may_follow_up,
+    open_follow_up,
+)
 from aspirasi.cases.engine import Incomplete
-from aspirasi.cases.intake import AspirationInput, submit_aspiration
+from aspirasi.cases.intake import AspirationInput
+from aspirasi.cases.models import Aspiration, Clarification
 from aspirasi.cases.selectors import customer_view
-from aspirasi.cases.tracking import find_by_code_and_secret
+from aspirasi.survey import selectors as survey_selectors
+from aspirasi.survey.forms import SurveyForm
 
-from .forms import AspirationForm, TrackLookupForm
+from . import ratelimit
+from .access import TooManyMisses, blocked, customer_case, not_found, with_customer_case
+from .forms import AspirationForm, ClarificationForm, FollowUpForm, LostLinkForm, TrackLookupForm
+from .services import send_links_again, submit_with_attachments
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", {"lookup": TrackLookupForm()})
 
 
+def _language() -> str:
+    return (get_language() or "id")[:2]
+
+
+def _secret_link(request: HttpRequest, case: Aspiration, secret: str) -> str:
+    return request.build_absolute_uri(reverse("public:track", args=[case.tracking_code, secret]))
+
+
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    form = AspirationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    if request.method != "POST":
+        return render(request, "public/submit.html", {"form": AspirationForm()})
+    form = AspirationForm(request.POST, request.FILES)
+    client = ratelimit.client_address(request)
+    if ratelimit.exceeded("submit", client):
+        # Refused before anything is read further; the bound form still shows what was typed.
+        return render(
+            request,
+            "public/submit.html",
+            {"form": form, "refusal": ratelimit.refusal("submit")},
+            status=429,
+        )
+    if form.is_valid():
         try:
-            submitted = submit_aspiration(
+            submitted = submit_with_attachments(
                 AspirationInput(
-                    channel=Channel.WEBSITE,
-                    language=(get_language() or "id")[:2],
-                    **{k: v for k, v in data.items()},
-                )
+                    channel=Channel.WEBSITE, language=_language(), **form.aspiration_data()
+                ),
+                form.prepared_attachments,
             )
         except Incomplete as exc:
             for field, message in exc.errors.items():
                 form.add_error(field if field in form.fields else None, message)
         else:
+            ratelimit.hit("submit", client)
             case = submitted.aspiration
-            link = request.build_absolute_uri(
-                reverse("public:track", args=[case.tracking_code, submitted.secret])
+            return render(
+                request,
+                "public/submitted.html",
+                {
+                    "case": case,
+                    "link": _secret_link(request, case, submitted.secret),
+                    "attachments": case.attachments.all(),
+                },
             )
-            return render(request, "public/submitted.html", {"case": case, "link": link})
+    elif form.caught_in_honeypot:
+        ratelimit.hit("submit", client)
     return render(request, "public/submit.html", {"form": form})
 
 
@@ -50,33 +94,160 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     form = TrackLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
-        if find_by_code_and_secret(code, secret):
-            return redirect("public:track", code=code.strip().upper(), secret=secret)
-        return _not_found(request, code)
+        try:
+            case = customer_case(request, code, secret)
+        except TooManyMisses:
+            return blocked(request, code)
+        if case is not None:
+            return redirect("public:track", code=case.tracking_code, secret=secret)
+        return not_found(request, code)
     return render(request, "public/track_lookup.html", {"form": form})
 
 
 @require_http_methods(["GET", "HEAD"])
 @never_cache
-def track(request: HttpRequest, code: str, secret: str) -> HttpResponse:
-    case = find_by_code_and_secret(code, secret)
-    if case is None:
-        return _not_found(request)
-    return render(request, "public/track.html", customer_view(case))
+@with_customer_case
+def track(request: HttpRequest, case: Aspiration, secret: str) -> HttpResponse:
+    return render_track(request, case, secret)
 
 
-def _not_found(request: HttpRequest, code: str = "") -> HttpResponse:
-    """One answer for every pair that opens nothing: a wrong secret, a code that does not exist,
-    a malformed code, a guess. Nothing in it tells whether the code exists; the form comes back
-    empty but for the code the customer typed (the secret is not shown again)."""
-    form = TrackLookupForm(initial={"code": code})
-    return render(
-        request,
-        "public/track_lookup.html",
-        {"form": form, "not_found": _not_found_message()},
-        status=404,
+def render_track(
+    request: HttpRequest,
+    case: Aspiration,
+    secret: str,
+    *,
+    status: int = 200,
+    refusal: str = "",
+    **forms,
+) -> HttpResponse:
+    """The tracking page, with any form that failed shown again as it was typed."""
+    now = timezone.now()
+    context = customer_view(case)
+    follow_up_open = _may_ask_follow_up(case, now)
+    context.update(
+        secret=secret,
+        refusal=refusal,
+        attachments=case.attachments.all(),
+        clarifications=case.clarifications.order_by("received_at", "id"),
+        clarification_form=None if case.is_closed else ClarificationForm(),
+        follow_ups=case.follow_ups.order_by("arrived_at"),
+        follow_up_form=FollowUpForm() if follow_up_open else None,
+        follow_up_until=(case.closed_at + dt.timedelta(days=FOLLOW_UP_DAYS))
+        if case.closed_at
+        else None,
+        closed_outside_flow=case.is_closed and case.closure not in SOP_PATHS,
+        survey=survey_selectors.survey_of(case),
+        survey_form=SurveyForm(case=case) if survey_selectors.may_answer(case) else None,
     )
+    context.update({k: v for k, v in forms.items() if v is not None})
+    # Every caller is @never_cache: the page holds the secret in its links.
+    return render(request, "public/track.html", context, status=status)
 
 
-def _not_found_message() -> str:
-    return gettext("No case matches this code and key. Check both and try again.")
+def _may_ask_follow_up(case: Aspiration, now: dt.datetime) -> bool:
+    """Within 14 days of an answer that closed the case, and once per case."""
+    return case.closure in SOP_PATHS and may_follow_up(case, now) and not case.follow_ups.exists()
+
+
+@require_POST
+@never_cache
+@with_customer_case
+def clarify(request: HttpRequest, case: Aspiration, secret: str) -> HttpResponse:
+    form = ClarificationForm(request.POST)
+    client = ratelimit.client_address(request)
+    if ratelimit.exceeded("clarify", client):
+        return render_track(
+            request,
+            case,
+            secret,
+            clarification_form=form,
+            refusal=ratelimit.refusal("clarify"),
+            status=429,
+        )
+    if form.is_valid():
+        try:
+            add_clarification(case, form.cleaned_data["text"], source=Clarification.Source.WEB)
+        except Incomplete as exc:
+            form.add_error("text", exc.errors.get("text") or exc.message)
+        else:
+            ratelimit.hit("clarify", client)
+            messages.success(
+                request,
+                gettext("Your clarification has been passed to %(holder)s.")
+                % {"holder": case.position_name},
+            )
+            return redirect("public:track", code=case.tracking_code, secret=secret)
+    return render_track(request, case, secret, clarification_form=form, status=400)
+
+
+@require_POST
+@never_cache
+@with_customer_case
+def follow_up(request: HttpRequest, case: Aspiration, secret: str) -> HttpResponse:
+    form = FollowUpForm(request.POST)
+    client = ratelimit.client_address(request)
+    if ratelimit.exceeded("submit", client):
+        return render_track(
+            request,
+            case,
+            secret,
+            follow_up_form=form,
+            refusal=ratelimit.refusal("submit"),
+            status=429,
+        )
+    if not _may_ask_follow_up(case, timezone.now()):
+        messages.error(
+            request,
+            gettext(
+                "A follow-up can be asked once, within %(days)d days of the answer that closed "
+                "the case. You can send a new aspiration instead."
+            )
+            % {"days": FOLLOW_UP_DAYS},
+        )
+        return redirect("public:track", code=case.tracking_code, secret=secret)
+    if form.is_valid():
+        try:
+            submitted = open_follow_up(case, form.cleaned_data["text"], channel=Channel.WEBSITE)
+        except Incomplete as exc:
+            form.add_error("text", exc.errors.get("text") or exc.message)
+        else:
+            ratelimit.hit("submit", client)
+            new = submitted.aspiration
+            return render(
+                request,
+                "public/submitted.html",
+                {
+                    "case": new,
+                    "link": _secret_link(request, new, submitted.secret),
+                    "follow_up_of": case,
+                },
+            )
+    return render_track(request, case, secret, follow_up_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def lost_link(request: HttpRequest) -> HttpResponse:
+    """Links sent again to an address. The answer is the same whether the address is known or
+    not; only the mail (to that address) differs."""
+    form = LostLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = ratelimit.client_address(request)
+        if ratelimit.hit("lost_link", client):
+            return render(
+                request,
+                "public/lost_link.html",
+                {"form": form, "refusal": ratelimit.refusal("lost_link")},
+                status=429,
+            )
+        email = form.cleaned_data["email"].strip().lower()
+        # One mail per address per window, whoever asks: the page says the same either way.
+        if not ratelimit.hit("lost_link_address", email):
+            send_links_again(email, link_for=_mail_link, language=_language())
+        return render(request, "public/lost_link.html", {"sent": True})
+    return render(request, "public/lost_link.html", {"form": form})
+
+
+def _mail_link(code: str, secret: str) -> str:
+    # The configured address, not the request's Host header: a link in a mail must not be
+    # pointed elsewhere by whoever made the request.
+    return settings.ASPIRASI_SITE_URL.rstrip("/") + reverse("public:track", args=[code, secret])

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "attachments"
+urlpatterns = [
+    path(
+        "lacak/<str:code>/<str:secret>/lampiran/<int:pk>/",
+        views.customer_download,
+        name="customer",
+    ),
+    path("meja/lampiran/<int:pk>/", views.official_download, name="official"),
+]

@@ -1,0 +1,82 @@
+"""Opening a case as its customer: the tracking code and the secret from the link, and nothing
+else. Every failure looks the same, and failures count against the client's address so that
+guessing is slowed down to nothing."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext
+
+from aspirasi.cases.models import Aspiration
+from aspirasi.cases.tracking import find_by_code_and_secret
+
+from . import ratelimit
+from .forms import TrackLookupForm
+
+MISSES = "track_miss"
+
+
+class TooManyMisses(Exception):
+    pass
+
+
+def customer_case(request: HttpRequest, code: str, secret: str) -> Aspiration | None:
+    """The case this pair opens, or None. Raises TooManyMisses while the client is blocked
+    (even for a right pair: a guesser learns nothing from the block either)."""
+    client = ratelimit.client_address(request)
+    if ratelimit.exceeded(MISSES, client):
+        raise TooManyMisses
+    case = find_by_code_and_secret(code, secret)
+    if case is None:
+        ratelimit.hit(MISSES, client)
+    return case
+
+
+def not_found(request: HttpRequest, code: str = "") -> HttpResponse:
+    """One answer for every pair that opens nothing: a wrong secret, a code that does not exist,
+    a malformed code, a guess. Nothing in it tells whether the code exists; the form comes back
+    empty but for the code the customer typed (the secret is not shown again)."""
+    form = TrackLookupForm(initial={"code": code})
+    return render(
+        request,
+        "public/track_lookup.html",
+        {"form": form, "not_found": not_found_message()},
+        status=404,
+    )
+
+
+def blocked(request: HttpRequest, code: str = "") -> HttpResponse:
+    form = TrackLookupForm(initial={"code": code})
+    return render(
+        request,
+        "public/track_lookup.html",
+        {"form": form, "not_found": too_many_message()},
+        status=429,
+    )
+
+
+def not_found_message() -> str:
+    return gettext("No case matches this code and key. Check both and try again.")
+
+
+def too_many_message(scope: str = MISSES) -> str:
+    return ratelimit.refusal(scope, kept_input=False)
+
+
+def with_customer_case(view):
+    """For views under /lacak/<code>/<secret>/: the view gets the case, or the one answer."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, code: str, secret: str, *args, **kwargs):
+        try:
+            case = customer_case(request, code, secret)
+        except TooManyMisses:
+            return blocked(request)
+        if case is None:
+            return not_found(request)
+        return view(request, case, secret, *args, **kwargs)
+
+    return wrapped
