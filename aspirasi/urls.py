@@ -4,6 +4,13 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("meja/cari/", include("aspirasi.search.urls")),
+    path("meja/balasan/", include("aspirasi.replies.urls")),
+    path("meja/catatan/", include("aspirasi.notes.urls")),
     path("meja/", include("aspirasi.desk.urls")),
+    path("notifikasi/", include("aspirasi.notifications.urls")),
+    path("", include("aspirasi.attachments.urls")),
+    path("", include("aspirasi.survey.urls")),
+    path("", include("aspirasi.board.urls")),
     path("", include("aspirasi.public.urls")),
 ]

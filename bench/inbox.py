@@ -70,13 +70,19 @@ def fill() -> object:
     for i in range(TOTAL):
         arrived = now - dt.timedelta(minutes=rng.randint(10, 60 * 24 * 700))
         if i < WAITING:
-            state = {"status": "open", "current_step": rng.choice([9, 10, 11, 12, 17, 18, 19]),
-                     "current_position": "wd1"}
+            state = {
+                "status": "open",
+                "current_step": rng.choice([9, 10, 11, 12, 17, 18, 19]),
+                "current_position": "wd1",
+            }
         elif i < TOTAL // 10:
             state = {"status": "open", "current_step": 4, "current_position": rng.choice(others)}
         else:
-            state = {"status": "closed", "closure": rng.choice("ABC"), "closed_at": arrived
-                     + dt.timedelta(days=2)}
+            state = {
+                "status": "closed",
+                "closure": rng.choice("ABC"),
+                "closed_at": arrived + dt.timedelta(days=2),
+            }
         if state["status"] == "open":
             state.update(step_arrived_at=arrived, step_due_at=arrived + dt.timedelta(hours=8))
         batch.append(
@@ -103,11 +109,20 @@ def fill() -> object:
                     for seq in (1, 2, 3):
                         trail.append(
                             StepRecord(
-                                aspiration=case, seq=seq, step=seq + 1, action="x",
-                                position="kasubbag", actor=clerk, actor_name="clerk",
-                                arrived_at=case.arrived_at, done_at=case.arrived_at,
-                                working_seconds=60, standard_seconds=600, standard_text="10 menit",
-                                met=True, output="x",
+                                aspiration=case,
+                                seq=seq,
+                                step=seq + 1,
+                                action="x",
+                                position="kasubbag",
+                                actor=clerk,
+                                actor_name="clerk",
+                                arrived_at=case.arrived_at,
+                                done_at=case.arrived_at,
+                                working_seconds=60,
+                                standard_seconds=600,
+                                standard_text="10 menit",
+                                met=True,
+                                output="x",
                             )
                         )
                 StepRecord.objects.bulk_create(trail)
@@ -115,8 +130,10 @@ def fill() -> object:
     if batch:
         with transaction.atomic():
             Aspiration.objects.bulk_create(batch)
-    print(f"filled {TOTAL:,} cases (+{3 * TOTAL:,} step records) in "
-          f"{time.perf_counter() - start:.1f} s")
+    print(
+        f"filled {TOTAL:,} cases (+{3 * TOTAL:,} step records) in "
+        f"{time.perf_counter() - start:.1f} s"
+    )
     from django.db import connection
 
     if connection.vendor == "postgresql":

@@ -10,6 +10,7 @@ from django.utils import timezone
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.clock.working_time import WorkingCalendar
 from aspirasi.officials.capacity import capacities
+from aspirasi.search.query import CaseFilter
 from aspirasi.sop.registry import current_sop
 
 from .choices import Status
@@ -27,14 +28,18 @@ def customer_view(case: Aspiration) -> dict:
     }
 
 
-def inbox_for(user, on: dt.date | None = None) -> QuerySet[Aspiration]:
-    """Open cases waiting on the positions the user holds or acts for, the most urgent first."""
+def inbox_for(
+    user, on: dt.date | None = None, filters: CaseFilter | None = None
+) -> QuerySet[Aspiration]:
+    """Open cases waiting on the positions the user holds or acts for, the most urgent first;
+    `filters` (step, category, channel, customer type, arrival dates, words) narrow them."""
     positions = list(capacities(user, on))
-    return (
+    cases = (
         Aspiration.objects.filter(status=Status.OPEN, current_position__in=positions)
         .select_related("category")
         .order_by(F("step_due_at").asc(nulls_last=True), "id")
     )
+    return filters.apply(cases) if filters is not None else cases
 
 
 DUE_SOON_SHARE = 0.8

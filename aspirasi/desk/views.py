@@ -1,7 +1,5 @@
 """The officials' desk: inbox, case page with one form per open action, manual intake, reports."""
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aspirasi.cases.choices import Channel, Privacy, Status
+from aspirasi.cases.choices import Channel, Status
 from aspirasi.cases.engine import (
     ActionInput,
     ActionRefused,
@@ -23,16 +21,19 @@ from aspirasi.cases.engine import (
     report_to_dean,
 )
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
-from aspirasi.cases.models import Aspiration, IdentityView, Report
+from aspirasi.cases.models import Aspiration, Report
 from aspirasi.cases.selectors import due_mark, inbox_for, reportable_cases, trail_of
 from aspirasi.clock.calendar import faculty_calendar
+from aspirasi.notes.selectors import notes_context
 from aspirasi.officials.capacity import capacity_for, is_official
+from aspirasi.printing.handoff import hand_over_secret
+from aspirasi.printing.selectors import may_see_identity
+from aspirasi.replies.selectors import replies_context
+from aspirasi.search.forms import CaseFilterForm
+from aspirasi.search.similar import case_page_context as similar_cases_context
 from aspirasi.sop.registry import current_sop
 
 from .forms import ActionForm, ManualIntakeForm
-
-# Decision 11: every view of a confidential case's identity leaves a line here.
-identity_log = logging.getLogger("aspirasi.identity")
 
 
 def official_required(view):
@@ -59,7 +60,11 @@ def _get_case(code: str) -> Aspiration:
 @require_http_methods(["GET", "HEAD"])
 @official_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(inbox_for(request.user), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_form = CaseFilterForm(request.GET)
+    filters = filter_form.case_filter()
+    page = Paginator(inbox_for(request.user, filters=filters), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     calendar = faculty_calendar()
     now = timezone.now()
     rows = [(case, due_mark(case, now, calendar)) for case in page.object_list]
@@ -71,7 +76,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "reportable": reportable_cases(request.user).exists(),
             "entry_position": _entry_position(),
+            "filter_form": filter_form,
+            "filters": filters,
+            "search_page_link": True,
         },
+        status=400 if filter_form.errors else 200,
     )
 
 
@@ -97,32 +106,12 @@ def _render_case(request, case, failed: ActionForm | None = None, status: int = 
         "responses": case.responses.all(),
         "forms": forms,
         "due_mark": due_mark(case),
-        "may_see_identity": _may_see_identity(request.user, case),
+        "may_see_identity": may_see_identity(request.user, case),
+        **similar_cases_context(case, forms),
+        **replies_context(case, forms, request.user),
+        **notes_context(case),
     }
     return render(request, "desk/case.html", context, status=status)
-
-
-def _may_see_identity(user, case: Aspiration) -> bool:
-    # Decision 11: a confidential identity is shown only to officials who hold or held a step,
-    # and each such view is logged.
-    if case.shows_identity:
-        return True
-    if case.privacy != Privacy.CONFIDENTIAL:
-        return False  # anonymous: there is no identity to show
-    if case.current_position and capacity_for(user, case.current_position):
-        reason = "holds the case now"
-    elif case.trail.filter(actor=user).exists():
-        reason = "held a step of it"
-    else:
-        return False
-    IdentityView.objects.create(aspiration=case, user=user, viewed_at=timezone.now(), reason=reason)
-    identity_log.info(
-        "identity of confidential case %s shown to %s (%s)",
-        case.tracking_code,
-        user.get_username(),
-        reason,
-    )
-    return True
 
 
 @require_POST
@@ -190,7 +179,10 @@ def manual_intake(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Entered as %(code)s.") % {"code": submitted.aspiration.tracking_code},
             )
-            return redirect("desk:case", code=submitted.aspiration.tracking_code)
+            response = redirect("desk:case", code=submitted.aspiration.tracking_code)
+            # The secret is known only now: let this clerk print the receipt slip for a while.
+            hand_over_secret(response, request, submitted)
+            return response
     return render(
         request,
         "desk/manual_intake.html",

@@ -1,0 +1,33 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aspirasi.cases.engine import ActionRefused
+from aspirasi.cases.models import Aspiration
+from aspirasi.desk.views import official_required
+
+from .forms import NoteForm
+from .services import note_add
+
+
+@require_POST
+@official_required
+def add(request: HttpRequest, code: str) -> HttpResponse:
+    case = get_object_or_404(Aspiration, tracking_code=code)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note_add(case=case, author=request.user, text=form.cleaned_data["text"])
+        except ActionRefused as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+            if not exc.errors:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect(reverse("desk:case", args=[case.tracking_code]) + "#internal-notes")
+    # The text comes back with its error: nothing typed is lost.
+    return render(request, "notes/add.html", {"case": case, "note_form": form}, status=400)

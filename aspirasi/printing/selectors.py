@@ -1,0 +1,174 @@
+"""What the printed documents read: who may see a confidential identity, and a case's trail and a
+report's signatures put in the SOP's words.
+
+Step facts (activity, actor, completeness, time standard, output) come from the SOP in force,
+current_sop(); record facts (who, when, how long, met or not, notes) from the trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aspirasi.cases.choices import Privacy, RecordKind
+from aspirasi.cases.models import Aspiration, IdentityView, Report, StepRecord
+from aspirasi.cases.selectors import trail_of
+from aspirasi.officials.capacity import capacity_for
+from aspirasi.sop.registry import current_sop
+
+# Decision 11: every view of a confidential case's identity leaves a line here.
+identity_log = logging.getLogger("aspirasi.identity")
+
+
+def may_see_identity(user, case: Aspiration, *, occasion: str = "") -> bool:
+    """Whether the customer's identity may be shown to this official (decision 11).
+
+    Normal cases: always. Anonymous ones: never (none is stored). Confidential ones: only to an
+    official who holds the case now or held a step of it; each such showing is recorded (with the
+    occasion, e.g. a printout, when it is not the case page) and logged.
+    """
+    if case.shows_identity:
+        return True
+    if case.privacy != Privacy.CONFIDENTIAL:
+        return False  # anonymous: there is no identity to show
+    if case.current_position and capacity_for(user, case.current_position):
+        reason = "holds the case now"
+    elif case.trail.filter(actor=user).exists():
+        reason = "held a step of it"
+    else:
+        return False
+    if occasion:
+        reason = f"{reason} ({occasion})"
+    IdentityView.objects.create(aspiration=case, user=user, viewed_at=timezone.now(), reason=reason)
+    identity_log.info(
+        "identity of confidential case %s shown to %s (%s)",
+        case.tracking_code,
+        user.get_username(),
+        reason,
+    )
+    return True
+
+
+def signed(name: str, position: str, acting_for: str) -> str:
+    """'Budi, a.n. Dekan' for an acting official (decision 8), else 'Budi, Dekan'."""
+    positions = current_sop().positions
+    if acting_for:
+        acted = positions.get(acting_for)
+        return f"{name}, a.n. {acted.name if acted else acting_for}"
+    held = positions.get(position)
+    return f"{name}, {held.name if held else position}" if position else name
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    """One row of the step record, in the columns of the SOP's flow chart."""
+
+    seq: int
+    number: int
+    is_closure: bool
+    activity: str
+    action: str
+    note: str
+    position: str
+    needs: str
+    standard: str
+    working_seconds: int
+    met: bool | None
+    output: str
+    done_by: str
+    done_at: dt.datetime
+
+
+def trail_rows(case: Aspiration) -> list[TrailRow]:
+    """Every record of the case's trail, in order, closures outside the flow included."""
+    return [trail_row(record) for record in trail_of(case)]
+
+
+def trail_row(record: StepRecord) -> TrailRow:
+    sop = current_sop()
+    step = sop.steps.get(record.step)
+    position = sop.positions.get(record.position)
+    if record.kind == RecordKind.CLOSURE:
+        closure = sop.closures.get(record.action)
+        label = closure.label if closure else record.output
+        activity, action, needs, standard, output = (
+            _("Closure outside the SOP flow (at step %(step)s)") % {"step": record.step},
+            label,
+            "—",
+            "—",
+            label,
+        )
+    else:
+        definition = step.action(record.action) if step else None
+        activity = step.activity if step else record.action
+        action = definition.label if definition else record.action
+        needs = step.needs if step else "—"
+        standard = step.time.text if step else record.standard_text
+        output = step.output if step else record.output
+    return TrailRow(
+        seq=record.seq,
+        number=record.step,
+        is_closure=record.kind == RecordKind.CLOSURE,
+        activity=activity,
+        action=action,
+        note=record.note,
+        position=position.name if position else record.position,
+        needs=needs,
+        standard=standard,
+        working_seconds=record.working_seconds,
+        met=record.met,
+        output=output,
+        done_by=signed(record.actor_name, "", record.acting_for),
+        done_at=record.done_at,
+    )
+
+
+@dataclass(frozen=True)
+class Signature:
+    who: str
+    when: dt.datetime | None
+
+
+def report_signatures(report: Report) -> tuple[Signature, Signature | None]:
+    """Who reported (step 12) and who received the report (step 13), as the trail recorded them:
+    the trail knows whether they acted as Plh, the report itself does not."""
+    sop = current_sop()
+    sending = sop.reporting_steps()
+    receiving = [s.number for s in sop.case_steps() if any(a.receives_report for a in s.actions)]
+    records = StepRecord.objects.filter(aspiration__report=report).order_by("seq", "id")
+    sent = records.filter(step__in=sending, done_at=report.created_at).first()
+    reporter = Signature(
+        signed(report.author_name, report.position, sent.acting_for if sent else ""),
+        report.created_at,
+    )
+    if report.received_at is None:
+        return reporter, None
+    got = records.filter(step__in=receiving, done_at=report.received_at).first()
+    if got is not None:
+        receiver_name = signed(got.actor_name, got.position, got.acting_for)
+    elif report.received_by is not None:
+        receiver_name = report.received_by.get_full_name() or report.received_by.get_username()
+    else:
+        receiver_name = "—"
+    return reporter, Signature(receiver_name, report.received_at)
+
+
+def report_cases(report: Report) -> list[Aspiration]:
+    return list(
+        report.aspirations.select_related("category")
+        .prefetch_related("responses")
+        .order_by("tracking_code")
+    )
+
+
+def received_by(case: Aspiration) -> str:
+    """Who did the entry step (step 2) of the case, as the trail recorded it."""
+    entry = current_sop().entry_step.number
+    record = case.trail.filter(step=entry).order_by("seq").first()
+    if record is None:
+        return "—"
+    return signed(record.actor_name, record.position, record.acting_for)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RepliesConfig(AppConfig):
+    name = "aspirasi.replies"
+    verbose_name = "Templat tanggapan"

@@ -1,0 +1,48 @@
+"""Reading saved replies: who keeps them, and which a response form offers."""
+
+from __future__ import annotations
+
+from django.db.models import F, Q, QuerySet
+
+from aspirasi.cases.models import Aspiration
+from aspirasi.officials.capacity import capacities
+from aspirasi.search.similar import writes_response
+from aspirasi.sop.registry import current_sop
+
+from .models import SavedReply
+
+# The SOP roles whose officials keep the texts: the clerk, who answers most questions at
+# step 3, and the Kabag TU above them. The admin may too.
+MANAGING_ROLES = ("clerk", "head_of_administration")
+
+
+def may_manage_replies(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    sop = current_sop()
+    managing = {p.code for role in MANAGING_ROLES for p in sop.positions_of_role(role)}
+    return bool(managing & set(capacities(user)))
+
+
+def replies_for(case: Aspiration) -> QuerySet[SavedReply]:
+    """Active replies of the case's category, and those meant for every category."""
+    return (
+        SavedReply.objects.filter(Q(category=case.category) | Q(category__isnull=True), active=True)
+        .select_related("category")
+        # The category's own first, the general ones after, the same on SQLite and PostgreSQL.
+        .order_by(F("category__order").asc(nulls_last=True), "title", "id")
+    )
+
+
+def replies_context(case: Aspiration, forms, user) -> dict:
+    """The picker beside every response form that has a text to fill."""
+    picking = {
+        form.action.name for form in forms if writes_response(form.action) and "text" in form.fields
+    }
+    return {
+        "picker_actions": picking,
+        "saved_replies": list(replies_for(case)) if picking else [],
+        "may_manage_replies": bool(picking) and may_manage_replies(user),
+    }

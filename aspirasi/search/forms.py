@@ -1,0 +1,91 @@
+"""The filter and search form of the inbox and of the search page (a GET form)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aspirasi.cases.choices import Channel, CustomerType, Status
+from aspirasi.cases.models import Category
+from aspirasi.sop.registry import current_sop
+
+from .query import CaseFilter
+
+MAX_QUERY = 200
+
+
+def _step_choices() -> list[tuple[str, str]]:
+    return [("", _("Any step"))] + [
+        (str(s.number), f"{s.number}. {s.activity[:60]}") for s in current_sop().case_steps()
+    ]
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=MAX_QUERY,
+        required=False,
+        help_text=_(
+            "Words from the subject, aspiration, supporting information or responses; "
+            "other forms of a word are found too (perbaikan finds diperbaiki)."
+        ),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    step = forms.TypedChoiceField(
+        label=_("Step"), choices=_step_choices, coerce=int, required=False, empty_value=None
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Any category"),
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any channel"))] + Channel.choices, required=False
+    )
+    customer_type = forms.ChoiceField(
+        label=_("Customer type"),
+        choices=[("", _("Any customer"))] + CustomerType.choices,
+        required=False,
+    )
+    arrived_from = forms.DateField(
+        label=_("Arrived from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    arrived_to = forms.DateField(
+        label=_("Arrived until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("arrived_from"), data.get("arrived_to")
+        if start and end and end < start:
+            self.add_error("arrived_to", _("The end of the range is before its start."))
+        return data
+
+    @property
+    def is_filtering(self) -> bool:
+        return any(self.data.get(name) for name in self.fields)
+
+    def case_filter(self) -> CaseFilter:
+        """What the valid fields ask; a field with an error asks nothing (its error is shown)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return CaseFilter(
+            text=data.get("q") or "",
+            step=data.get("step"),
+            category=data.get("category"),
+            channel=data.get("channel") or "",
+            customer_type=data.get("customer_type") or "",
+            arrived_from=data.get("arrived_from"),
+            arrived_to=data.get("arrived_to"),
+            status=data.get("status") or "",
+        )
+
+
+class CaseSearchForm(CaseFilterForm):
+    """The search page reads every case, so it can also ask for open or closed ones."""
+
+    status = forms.ChoiceField(
+        label=_("State"), choices=[("", _("Open or closed"))] + Status.choices, required=False
+    )

@@ -1,0 +1,160 @@
+"""Finding cases: filters and full-text search, combined, over any queryset of cases.
+
+The words of a query are analysed exactly as the index was (aspirasi.search.text), so searching
+"perbaikan" finds "diperbaiki" and "memperbaiki". Every word must match (AND); the last one may
+also match as the beginning of a term, for a word still being typed. Each word is one
+`IN (SELECT aspiration_id FROM search_term WHERE term ...)` read from the (term, aspiration)
+index: the database never scans the aspirations' text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from aspirasi.cases.choices import Privacy, Status
+from aspirasi.cases.models import Aspiration, Category, StepRecord
+from aspirasi.officials.capacity import capacities
+
+from .models import SearchTerm
+from .text import SPELLINGS, fragment_roots, stem, words
+
+# A prefix shorter than this would read a large part of the index for little meaning.
+MIN_PREFIX = 3
+# The characters terms are made of, in the order both databases sort them (see next_prefix).
+TERM_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class WordMatch:
+    """What one query word matches: its stem exactly, or terms that begin with a prefix."""
+
+    exact: str
+    prefixes: tuple[str, ...] = ()
+
+    def condition(self) -> Q:
+        condition = Q(term=self.exact) if self.exact else Q()
+        for prefix in self.prefixes:
+            bound = Q(term__gte=prefix)
+            upper = next_prefix(prefix)
+            if upper:
+                bound &= Q(term__lt=upper)
+            condition |= bound
+        return condition
+
+
+def next_prefix(prefix: str) -> str:
+    """The smallest string after every term that starts with `prefix` ("" when there is none).
+
+    Terms hold only [0-9a-z], which sort the same on SQLite and on PostgreSQL in any collation,
+    so `prefix <= term < next_prefix(prefix)` is a b-tree range (LIKE 'x%' would not use the
+    index on SQLite) with the same answer on both.
+    """
+    chars = list(prefix)
+    while chars:
+        position = TERM_ALPHABET.find(chars[-1])
+        if 0 <= position < len(TERM_ALPHABET) - 1:
+            chars[-1] = TERM_ALPHABET[position + 1]
+            return "".join(chars)
+        chars.pop()
+    return ""
+
+
+def parse_query(text: str, *, prefix_last: bool = True) -> list[WordMatch]:
+    """The words of a query as index matches; stop words drop out."""
+    typed = words(text)
+    matches = []
+    for index, word in enumerate(typed):
+        term = stem(word)
+        if not term:
+            continue
+        if prefix_last and index == len(typed) - 1:
+            spelled = SPELLINGS.get(word, word).replace("-", "")
+            candidates = [term, spelled]
+            if term == spelled:  # no root found: likely a fragment of an affixed word
+                candidates += fragment_roots(spelled)
+            prefixes = tuple(dict.fromkeys(p for p in candidates if len(p) >= MIN_PREFIX))
+            matches.append(WordMatch(term, prefixes))
+        else:
+            matches.append(WordMatch(term))
+    # The same word twice asks nothing more.
+    return list(dict.fromkeys(matches))
+
+
+def matching_text(cases: QuerySet[Aspiration], text: str, *, prefix_last: bool = True):
+    """Cases holding every word of the query; no words (or only stop words) match nothing."""
+    matches = parse_query(text, prefix_last=prefix_last)
+    if not matches:
+        return cases.none()
+    for match in matches:
+        holders = SearchTerm.objects.filter(match.condition()).values("aspiration_id")
+        cases = cases.filter(pk__in=holders)
+    return cases
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight of a day in the faculty's time zone, so a date range means the same day the
+    officials see on their screens, on either database."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What an official asks of a list of cases; empty fields ask nothing."""
+
+    text: str = ""
+    step: int | None = None
+    category: Category | None = None
+    channel: str = ""
+    customer_type: str = ""
+    arrived_from: dt.date | None = None
+    arrived_to: dt.date | None = None
+    status: str = ""
+
+    @property
+    def searches_text(self) -> bool:
+        return bool(self.text.strip())
+
+    @property
+    def too_common(self) -> bool:
+        """Words were typed, but every one is too common to search by."""
+        return self.searches_text and not parse_query(self.text)
+
+    def apply(self, cases: QuerySet[Aspiration], *, viewer=None) -> QuerySet[Aspiration]:
+        """Narrow `cases`. With `viewer`, the customer-type filter only reveals the type of a
+        confidential case to an official who holds or held a step of it (decision 11); without
+        it the caller vouches that the viewer holds every case listed (an inbox)."""
+        if self.step is not None:
+            cases = cases.filter(current_step=self.step)
+        if self.category is not None:
+            cases = cases.filter(category=self.category)
+        if self.channel:
+            cases = cases.filter(channel=self.channel)
+        if self.status in Status.values:
+            cases = cases.filter(status=self.status)
+        if self.arrived_from is not None:
+            cases = cases.filter(arrived_at__gte=start_of_day(self.arrived_from))
+        if self.arrived_to is not None:
+            cases = cases.filter(arrived_at__lt=start_of_day(self.arrived_to + dt.timedelta(1)))
+        if self.customer_type:
+            cases = cases.filter(customer_type=self.customer_type)
+            if viewer is not None:
+                cases = cases.filter(_identity_visible_to(viewer))
+        if self.searches_text:
+            cases = matching_text(cases, self.text)
+        return cases
+
+
+def _identity_visible_to(user) -> Q:
+    handled = Exists(StepRecord.objects.filter(aspiration=OuterRef("pk"), actor=user))
+    return Q(privacy=Privacy.NORMAL) | Q(current_position__in=list(capacities(user))) | Q(handled)
+
+
+def search_cases(filters: CaseFilter, viewer) -> QuerySet[Aspiration]:
+    """Every case (officials may read them all), filtered, the latest arrival first."""
+    cases = Aspiration.objects.select_related("category")
+    return filters.apply(cases, viewer=viewer).order_by("-arrived_at", "-id")

@@ -1,0 +1,36 @@
+"""The search page: every case, for every official (decision 11: officials read all cases)."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from aspirasi.cases.selectors import due_mark
+from aspirasi.clock.calendar import faculty_calendar
+from aspirasi.desk.views import official_required
+
+from .forms import CaseSearchForm
+from .query import search_cases
+
+PAGE_SIZE = 50
+
+
+@require_http_methods(["GET", "HEAD"])
+@official_required
+def search(request: HttpRequest) -> HttpResponse:
+    form = CaseSearchForm(request.GET)
+    filters = form.case_filter()
+    rows, page = [], None
+    if form.is_filtering:
+        page = Paginator(search_cases(filters, request.user), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        calendar, now = faculty_calendar(), timezone.now()
+        rows = [(case, due_mark(case, now, calendar)) for case in page.object_list]
+    return render(
+        request,
+        "search/search.html",
+        {"filter_form": form, "filters": filters, "rows": rows, "page": page},
+        status=400 if form.errors else 200,
+    )

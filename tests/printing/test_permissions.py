@@ -1,0 +1,73 @@
+"""Who may print: any current official, any case (identity as privacy allows); nobody else."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from aspirasi.cases.engine import ActionInput as T
+from aspirasi.cases.engine import report_to_dean
+from aspirasi.officials.models import Holding
+from tests.factories import TUESDAY_9, make_case, walk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def urls(officials):
+    o = officials
+    case, _ = make_case()
+    walk(
+        case,
+        [
+            (o["clerk"], "receive", None),
+            (o["clerk"], "defer", None),
+            (o["clerk"], "prepare_supporting_info", T(text="Dukungan.")),
+            (o["clerk"], "hand_over", None),
+            (o["kabag"], "acknowledge", None),
+            (o["kabag"], "validate", None),
+            (o["kabag"], "forward", T(vice_dean="wd1")),
+            (o["wd1"], "acknowledge", None),
+            (o["wd1"], "draft_response", T(text="Jawaban.")),
+            (o["wd1"], "communicate", None),
+        ],
+        start=TUESDAY_9 - dt.timedelta(days=7),
+    )
+    case.refresh_from_db()
+    report = report_to_dean([case], o["wd1"])
+    return [
+        reverse("desk:case_form_pdf", args=[case.tracking_code]),
+        reverse("desk:receipt_pdf", args=[case.tracking_code]),
+        reverse("desk:report_pdf", args=[report.pk]),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, urls):
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse(settings.LOGIN_URL) + "?next="), url
+
+
+def test_signed_in_non_officials_and_former_officials_are_refused(client, officials, urls):
+    client.force_login(officials["outsider"])
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+
+    Holding.objects.filter(user=officials["wd3"]).update(ends_on=dt.date(2021, 1, 1))
+    client.force_login(officials["wd3"])
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+
+
+def test_writes_are_not_accepted(client, officials, urls):
+    client.force_login(officials["dean"])
+    for url in urls:
+        assert client.post(url).status_code == 405, url
+
+
+def test_an_unknown_case_or_report_is_404(client, officials):
+    client.force_login(officials["dean"])
+    assert client.get(reverse("desk:case_form_pdf", args=["ASP-2026-999999"])).status_code == 404
+    assert client.get(reverse("desk:report_pdf", args=[999999])).status_code == 404
