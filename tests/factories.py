@@ -4,6 +4,7 @@ an outsider)."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 from zoneinfo import ZoneInfo
 
@@ -84,3 +85,12 @@ def walk(case: Aspiration, steps: list[tuple[object, str, ActionInput | None]], 
         moment = moment + dt.timedelta(hours=1)
         case = perform(case, user, action, data or ActionInput(), now=moment)
     return case
+
+
+def seed_categories() -> None:
+    """The categories the data migration makes, again: a transactional test flushes every table,
+    so tests that need committed data (live server, threads) put them back themselves."""
+    from django.apps import apps as django_apps
+
+    seed = importlib.import_module("aspirasi.cases.migrations.0002_categories")
+    seed.create(django_apps, None)

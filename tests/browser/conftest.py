@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import seed_categories
+
 # Playwright's sync API runs an asyncio event loop in this thread; Django's ORM calls made from
 # the test (creating officials) would otherwise be refused as "called from an async context".
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -64,3 +66,9 @@ def new_context(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def categories(transactional_db):
+    """Browser tests run on committed data; an earlier transactional test flushed the tables."""
+    seed_categories()

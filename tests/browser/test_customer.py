@@ -26,7 +26,7 @@ from tests.public.helpers import (  # noqa: F401 (fixtures used by name)
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("media", "fresh_limits"),
 ]
 
@@ -41,9 +41,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 @pytest.fixture
 def officials():
-    # Not `db`: the module's django_db marker opens the database. Requesting `db` as well would
-    # lose the serialized copy that serialized_rollback restores the categories from, for this
-    # module and every browser module after it.
+    # Not `db`: the module's django_db marker opens the (transactional) database.
     return {name: make_official(name, position) for name, position in PERSONAS.items()}
 
 

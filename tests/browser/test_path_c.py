@@ -16,9 +16,8 @@ from tests.factories import make_official
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server needs committed data; serialized_rollback brings back the categories the
-    # data migration made, whatever transactional test ran (and flushed the tables) before.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server needs committed data (tests/browser/conftest.py seeds the categories).
+    pytest.mark.django_db(transaction=True),
 ]
 
 PASSWORD = "rahasia-demo-123"  # tests.factories.make_user's default

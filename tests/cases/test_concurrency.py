@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 
 from aspirasi.cases import engine
@@ -37,7 +35,16 @@ from aspirasi.cases.models import (
     SupportingInfo,
     TrackingCounter,
 )
-from tests.factories import TUESDAY_9, WITA, category, make_acting, make_case, make_official, walk
+from tests.factories import (
+    TUESDAY_9,
+    WITA,
+    category,
+    make_acting,
+    make_case,
+    make_official,
+    seed_categories,
+    walk,
+)
 
 # Threads need committed data, so these tests run outside a test transaction (and the database
 # is emptied after each, categories included: see the `categories` fixture).
@@ -165,8 +172,7 @@ def categories(transactional_db):
     (Not serialized_rollback: it depends on the connection object that made the test database
     still being the one in use, which a test before this one may have replaced.)
     """
-    seed = importlib.import_module("aspirasi.cases.migrations.0002_categories")
-    seed.create(django_apps, None)
+    seed_categories()
 
 
 @pytest.fixture
