@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import Status
+from .choices import SOP_PATHS, Status
 from .engine import Incomplete
 from .intake import AspirationInput, Submitted, submit_aspiration
 from .models import Aspiration, Clarification
@@ -52,12 +52,16 @@ def add_clarification(
 
 
 def may_follow_up(case: Aspiration, now: dt.datetime | None = None) -> bool:
-    """A follow-up may be asked within 14 days of the case being closed on an SOP path."""
+    """A follow-up may be asked once, within 14 days of the case being closed on an SOP path
+    (decision 15). A case closed as spam, duplicate, outside the remit or withdrawn was never
+    answered, so there is nothing to follow up; the customer sends a new aspiration instead."""
     now = now or timezone.now()
     return (
         case.status == Status.CLOSED
+        and case.closure in SOP_PATHS
         and case.closed_at is not None
         and now - case.closed_at <= dt.timedelta(days=FOLLOW_UP_DAYS)
+        and not case.follow_ups.exists()
     )
 
 

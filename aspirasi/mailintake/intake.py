@@ -168,8 +168,8 @@ def _take(mail: ReadMail, raw: bytes, *, via: str, now: dt.datetime, arrived_at)
             )
         else:
             why = _(
-                "This e-mail refers to case %(code)s, which was closed more than %(days)s "
-                "days ago, so it was opened as a new case."
+                "This e-mail refers to case %(code)s, which takes no follow-up any more (only "
+                "one, within %(days)s days of its answer), so it was opened as a new case."
             )
         mention = why % {"code": named.tracking_code, "days": FOLLOW_UP_DAYS}
         text = f"{text}\n\n[{mention}]"

@@ -146,7 +146,7 @@ def render_track(
 
 def _may_ask_follow_up(case: Aspiration, now: dt.datetime) -> bool:
     """Within 14 days of an answer that closed the case, and once per case."""
-    return case.closure in SOP_PATHS and may_follow_up(case, now) and not case.follow_ups.exists()
+    return may_follow_up(case, now)
 
 
 @require_POST

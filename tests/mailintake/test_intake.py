@@ -163,6 +163,28 @@ def test_a_reply_to_a_case_closed_long_ago_opens_a_new_case_that_mentions_the_co
     assert case.tracking_code in new.body and "14" in new.body
 
 
+def test_a_reply_to_a_case_closed_as_spam_opens_a_new_case_not_a_follow_up(officials):
+    case = walk(opened(mail()), [(officials["clerk"], "spam", ActionInput(reason="Iklan."))])
+    reply = receive_mail(
+        mail(subject=f"Re: [{case.tracking_code}] Jadwal", body="Kenapa ditutup?"), now=LATER
+    )
+    new = reply.mail.aspiration
+    assert reply.mail.outcome == InboundMail.Outcome.OPENED
+    assert new.follow_up_of is None and case.tracking_code in new.body
+
+
+def test_a_case_takes_one_follow_up_only(officials):
+    case = close_on_path_a(opened(mail()), officials)
+    subject = f"Re: [{case.tracking_code}] Jadwal"
+    first = receive_mail(mail(subject=subject, body="Senin kapan?"), now=LATER)
+    follow_up = first.mail.aspiration
+    walk(follow_up, [(officials["clerk"], "receive", None)])
+    walk(follow_up, [(officials["clerk"], "answer", ActionInput(text="Senin pukul 8."))])
+    again = receive_mail(mail(subject=subject, body="Dan ruangannya?"), now=LATER)
+    assert again.mail.aspiration.follow_up_of is None
+    assert Aspiration.objects.filter(follow_up_of=case).count() == 1
+
+
 def test_the_quoted_thread_is_left_out_of_a_clarification():
     case = opened(mail())
     body = (
