@@ -371,6 +371,27 @@ class IdentityView(models.Model):
         return f"{self.aspiration_id} seen by {self.user_id} at {self.viewed_at}"
 
 
+class ReissuedSecret(models.Model):
+    """A further secret link for a case, mailed to a customer who lost theirs.
+
+    The first secret's hash stays on the case, and a reissue only adds one: a stranger who
+    knows the address cannot make the customer's links stop working, and a closed case (whose
+    row never changes again) can still be opened by a link sent after it closed.
+    """
+
+    aspiration = models.ForeignKey(
+        Aspiration, on_delete=models.CASCADE, related_name="reissued_secrets"
+    )
+    secret_hash = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["aspiration", "issued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.aspiration_id} reissued at {self.issued_at}"
+
+
 class Clarification(models.Model):
     """A message from the customer about their open case (web or e-mail); it reaches the
     official holding the case. Never changed once received."""

@@ -9,7 +9,7 @@ import secrets
 
 from django.db.models import F
 
-from .models import Aspiration, TrackingCounter
+from .models import Aspiration, ReissuedSecret, TrackingCounter
 
 CODE_RE = re.compile(r"^ASP-(?P<year>\d{4})-(?P<number>\d{6,})$")
 
@@ -40,7 +40,17 @@ def find_by_code_and_secret(code: str, secret: str) -> Aspiration | None:
     if not CODE_RE.match(code) or not secret:
         return None
     case = Aspiration.objects.filter(tracking_code=code).select_related("category").first()
-    expected = case.secret_hash if case else hash_secret("no such case")
-    if hmac.compare_digest(expected, hash_secret(secret)) and case is not None:
-        return case
-    return None
+    given = hash_secret(secret)
+    expected = [case.secret_hash if case else hash_secret("no such case")]
+    if case is not None:
+        expected += case.reissued_secrets.values_list("secret_hash", flat=True)
+    # Every stored hash is compared, so the time taken does not say which one matched.
+    matched = [hmac.compare_digest(e, given) for e in expected]
+    return case if case is not None and any(matched) else None
+
+
+def reissue_secret(case: Aspiration, now) -> str:
+    """A further secret link for the case; the earlier ones keep working."""
+    secret, secret_hash = new_secret()
+    ReissuedSecret.objects.create(aspiration=case, secret_hash=secret_hash, issued_at=now)
+    return secret

@@ -13,10 +13,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aspirasi.attachments.services import Prepared, attach, staging
-from aspirasi.cases.choices import Privacy, Status
+from aspirasi.cases.choices import Privacy
 from aspirasi.cases.intake import AspirationInput, Submitted, submit_aspiration
 from aspirasi.cases.models import Aspiration
-from aspirasi.cases.tracking import new_secret
+from aspirasi.cases.tracking import reissue_secret
 from aspirasi.notifications.outbox import Outgoing, enqueue
 
 # A lost-link mail lists at most this many cases (the newest).
@@ -40,13 +40,13 @@ def send_links_again(
     language: str = "id",
     now: dt.datetime | None = None,
 ) -> bool:
-    """Issue a fresh secret for each open case of this address and mail the new links in one
-    message; closed cases are listed by their code (see the note in the report: an archived
-    case cannot change, so its secret is not rotated). Returns whether a mail was enqueued;
-    callers must not tell the visitor, so that the page never says whether an address is known.
+    """Mail a fresh link for each case of this address, in one message. Returns whether a mail
+    was enqueued; callers must not tell the visitor, so that the page never says whether an
+    address is known.
 
-    Only the hash of a secret is stored, so "sending the link again" means replacing it: the
-    earlier links of the open cases stop working.
+    Only the hash of a secret is stored, so "sending the link again" means issuing another one;
+    the earlier links keep working (a stranger who knows the address cannot cut the customer
+    off), and closed cases get one too, so their answers and the survey stay reachable.
     """
     now = now or timezone.now()
     email = (email or "").strip().lower()
@@ -60,22 +60,13 @@ def send_links_again(
     if not cases:
         return False
     with transaction.atomic():
-        fresh, closed = [], []
-        for case in reversed(cases):
-            if case.status == Status.OPEN:
-                secret, secret_hash = new_secret()
-                rotated = Aspiration.objects.filter(pk=case.pk, status=Status.OPEN).update(
-                    secret_hash=secret_hash
-                )
-                if rotated:
-                    fresh.append((case, link_for(case.tracking_code, secret)))
-                    continue
-            closed.append(case)
+        links = [
+            (case, link_for(case.tracking_code, reissue_secret(case, now)))
+            for case in reversed(cases)
+        ]
         with translation.override(language):
             subject = _("Your aspiration tracking links")
-            body = render_to_string(
-                "public/email/lost_links.txt", {"fresh": fresh, "closed": closed}
-            )
+            body = render_to_string("public/email/lost_links.txt", {"links": links})
         enqueue(
             Outgoing(
                 kind="lost_links", to=email, subject=subject, text_body=body, language=language

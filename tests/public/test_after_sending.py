@@ -186,7 +186,7 @@ def test_no_follow_up_after_14_days_or_for_a_case_closed_outside_the_flow(
 # Lost links
 
 
-def test_lost_links_are_mailed_with_fresh_secrets_and_the_old_ones_stop(
+def test_lost_links_are_mailed_with_fresh_secrets_and_the_old_ones_keep_working(
     client, officials, settings, fresh_limits
 ):
     settings.ASPIRASI_SITE_URL = "https://aspirasi.ft.unmul.ac.id"
@@ -203,17 +203,21 @@ def test_lost_links_are_mailed_with_fresh_secrets_and_the_old_ones_stop(
     mail = Message.objects.get(kind="lost_links")
     assert mail.to == "dewi@example.ac.id"
     links = re.findall(r"https://aspirasi\.ft\.unmul\.ac\.id/lacak/\S+", mail.text_body)
-    assert len(links) == 2
+    assert len(links) == 3
     for link in links:
         path = link.removeprefix("https://aspirasi.ft.unmul.ac.id")
         assert client.get(path).status_code == 200
     assert first.tracking_code in mail.text_body and second.tracking_code in mail.text_body
     assert closed.tracking_code in mail.text_body
     assert "orang.lain" not in mail.text_body
-    # The old links of the open cases no longer work; the closed case's still does.
-    assert client.get(track_url(first, first_secret)).status_code == 404
-    assert client.get(track_url(second, second_secret)).status_code == 404
+    # A stranger asking for links cannot cut the customer off: the old links still work.
+    assert client.get(track_url(first, first_secret)).status_code == 200
+    assert client.get(track_url(second, second_secret)).status_code == 200
     assert client.get(track_url(closed, closed_secret)).status_code == 200
+    # A new link of one case opens no other case.
+    first_new = next(link for link in links if first.tracking_code in link)
+    secret = first_new.rstrip("/").split("/")[-1]
+    assert client.get(track_url(second, secret)).status_code == 404
 
 
 def normalised(response) -> str:
