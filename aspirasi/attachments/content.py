@@ -10,8 +10,11 @@ full parse), never by its name or the type the browser claims. Accepted:
 - PNG (`89 50 4E 47 0D 0A 1A 0A`, decoded by Pillow): every ancillary chunk but transparency
   goes (text, EXIF, XMP, ICC). Anonymous cases: yes.
 - DOCX and XLSX (a zip whose main part is a Word document or a workbook, not macro-enabled):
-  the document properties (core, app, custom) are emptied and the zip's dates reset. Anonymous
-  cases: no, because comments and tracked changes keep their authors' names.
+  the document properties (core, app, custom) are emptied, the zip's dates reset, and the people
+  in it (authors of comments and tracked changes, Word's people list, Excel's persons, shared
+  workbook user names, the folder it was saved in, custom XML data) become pseudonyms or go; see
+  _OfficeCleaner. Anonymous cases: no, because tracked changes keep deleted text and the
+  document text itself may name its author.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import unescape as xml_unescape
 
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -251,24 +256,298 @@ def _strip_office(data: bytes, kind: Kind) -> bytes:
     out = io.BytesIO()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as source:
-            entries = source.infolist()
+            entries = [e for e in source.infolist() if not e.is_dir()]
             if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > (
                 MAX_UNZIPPED_BYTES
             ):
                 raise Refused(_("The document is too large when unpacked."))
-            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-                for entry in entries:
-                    if entry.is_dir():
-                        continue
-                    content = _PROPERTY_PARTS.get(entry.filename)
-                    if content is None:
-                        content = source.read(entry)
-                    # A fixed timestamp: the zip's own dates say when the author saved it.
-                    info = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    target.writestr(info, content)
+            if len({e.filename for e in entries}) != len(entries):
+                raise Refused(unreadable)  # two parts of one name: which one a reader takes varies
+            parts = {entry.filename: source.read(entry) for entry in entries}
+        cleaned = _OfficeCleaner(parts).cleaned()
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+            for entry in entries:
+                # A fixed timestamp: the zip's own dates say when the author saved it.
+                info = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, cleaned[entry.filename])
     except Refused:
         raise
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError, EOFError):
         raise Refused(unreadable) from None
     return out.getvalue()
+
+
+# Who wrote a comment or a tracked change is kept as a numbered pseudonym, the same one for the
+# same person everywhere in the file, so a thread of comments still reads as a conversation.
+PSEUDONYM = "Penulis %d"
+PSEUDONYM_INITIALS = "P%d"
+
+_P = r"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix
+_VALUE = r"(?:\"([^\"]*)\"|'([^']*)')"
+
+
+def _attribute(local_name: str) -> re.Pattern:
+    return re.compile(r"(\s" + _P + local_name + r"\s*=\s*)" + _VALUE)
+
+
+_AUTHOR_ATTR = _attribute("author")
+_INITIALS_ATTR = _attribute("initials")
+_DISPLAY_NAME_ATTR = _attribute("displayName")
+_USER_NAME_ATTR = _attribute("userName")
+_NAME_ATTR = _attribute("name")
+_PERSON_IDS_ATTR = re.compile(r"\s" + _P + r"(?:userId|providerId)\s*=\s*" + _VALUE)
+_START_TAG = re.compile(r"<(?![?!/])[^<>]*>")
+_AUTHOR_ELEMENT = re.compile(r"(<" + _P + r"author>)([^<]*)(</" + _P + r"author>)")
+_PRESENCE_INFO = re.compile(
+    r"<(" + _P + r")presenceInfo\b(?:[^<>]*/>|[^<>]*>.*?</\1presenceInfo>)", re.S
+)
+_ABS_PATH_BLOCK = re.compile(
+    r"<(" + _P + r")AlternateContent\b[^<>]*>\s*<\1Choice\b[^<>]*>\s*"
+    r"<" + _P + r"absPath\b[^<>]*/>\s*</\1Choice>\s*</\1AlternateContent>"
+)
+_ABS_PATH_URL = re.compile(r"(<" + _P + r"absPath\b[^<>]*?\surl\s*=\s*)" + _VALUE)
+_TEXT = re.compile(r">([^<]+)<")
+_RELATIONSHIP = re.compile(r"<(?:" + _P + r")Relationship\b[^<>]*>")
+_TARGET_ATTR = _attribute("Target")
+_STORE_ITEM_ID = re.compile(r"storeItemID\s*=\s*[\"']\{?([0-9A-Fa-f-]+)\}?[\"']")
+_ITEM_ID = re.compile(r"itemID\s*=\s*[\"']\{?([0-9A-Fa-f-]+)\}?[\"']")
+_CUSTOM_ITEM = re.compile(r"customXml/item(\d+)\.xml")
+_ROOT_ELEMENT = re.compile(r"<(?![?!])([A-Za-z_][\w.:-]*)((?:\s[^<>]*?)?)\s*/?>")
+_BIBLIOGRAPHY_NS = "http://schemas.openxmlformats.org/officeDocument/2006/bibliography"
+
+
+def _value(match: re.Match) -> str:
+    """The unescaped value of an attribute matched by _attribute()."""
+    raw = match.group(2) if match.group(2) is not None else match.group(3)
+    return xml_unescape(raw, {"&quot;": '"', "&apos;": "'"})
+
+
+def _is_comment_part(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1].lower()
+    return base.startswith(("comments", "threadedcomment"))
+
+
+class _OfficeCleaner:
+    """Office Open XML parts with their authors' identities replaced or removed.
+
+    Beyond the document properties: the authors (and initials) of comments and tracked changes
+    in every Word part, Word's list of people (word/people.xml: names kept as pseudonyms, their
+    account ids dropped), Excel's persons of threaded comments (xl/persons/), the authors of
+    legacy Excel comments, the user names of shared-workbook revisions and file reservations,
+    the folder the workbook was saved in (x15ac:absPath), a template's or linked file's local
+    path, e-mail links of comment mentions, and custom XML data (customXml/, e.g. SharePoint
+    properties with user names) that no content control of the document shows. The names are
+    also replaced wherever they appear in comment text ("Budi: ..." in Excel, @-mentions).
+    The text of the document itself is never changed. Parts are rewritten by patterns on their
+    text, so namespace prefixes and everything else stay as the author's software wrote them.
+    """
+
+    def __init__(self, parts: dict[str, bytes]):
+        self.parts = parts
+        self.names: dict[str, int] = {}
+
+    # -- names ----------------------------------------------------------------------------
+
+    def alias(self, name: str) -> int:
+        return self.names.setdefault(name.strip(), len(self.names) + 1)
+
+    def pseudonym(self, name: str) -> str:
+        if not name.strip() or self._is_pseudonym(name):
+            return name
+        return PSEUDONYM % self.alias(name)
+
+    def _is_pseudonym(self, value: str) -> bool:
+        match = re.fullmatch(PSEUDONYM.replace("%d", r"(\d+)"), value)
+        return match is not None and 0 < int(match.group(1)) <= len(self.names)
+
+    def cleaned(self) -> dict[str, bytes]:
+        texts: dict[str, tuple[str, str]] = {}
+        for name, data in self.parts.items():
+            if self._handles(name):
+                texts[name] = _decode(data)
+        # First every name, in the order they appear, so the pseudonyms do not depend on which
+        # part happens to be rewritten first.
+        for name, (text, _encoding) in texts.items():
+            self._collect(name, text)
+        bound = self._bound_custom_items(texts)
+        result = {}
+        for name, data in self.parts.items():
+            property_part = _PROPERTY_PARTS.get(name)
+            if property_part is not None:
+                result[name] = property_part
+            elif name in texts:
+                text, encoding = texts[name]
+                new = self._rewrite(name, text, bound)
+                result[name] = data if new == text else new.encode(encoding)
+            else:
+                result[name] = data
+        return result
+
+    @staticmethod
+    def _handles(name: str) -> bool:
+        lower = name.lower()
+        if not lower.endswith((".xml", ".rels", ".vml")):
+            return False
+        return lower.startswith(("word/", "xl/", "customxml/")) or lower == "_rels/.rels"
+
+    def _collect(self, name: str, text: str) -> None:
+        lower = name.lower()
+        if lower.startswith("word/"):
+            for match in _AUTHOR_ATTR.finditer(text):
+                if _value(match).strip():
+                    self.alias(_value(match))
+        elif lower.startswith("xl/"):
+            for pattern in (_AUTHOR_ATTR, _DISPLAY_NAME_ATTR, _USER_NAME_ATTR):
+                for match in pattern.finditer(text):
+                    if _value(match).strip():
+                        self.alias(_value(match))
+            if lower == _XL_USER_NAMES:
+                for match in _NAME_ATTR.finditer(text):
+                    if _value(match).strip():
+                        self.alias(_value(match))
+            for match in _AUTHOR_ELEMENT.finditer(text):
+                author = xml_unescape(match.group(2))
+                if author.strip():
+                    self.alias(author)
+
+    # -- rewriting --------------------------------------------------------------------------
+
+    def _rewrite(self, name: str, text: str, bound: set[str]) -> str:
+        lower = name.lower()
+        if lower.endswith(".rels"):
+            return self._rewrite_relationships(name, text)
+        if lower.startswith("customxml/"):
+            match = _CUSTOM_ITEM.fullmatch(name)
+            if match and match.group(1) not in bound and _BIBLIOGRAPHY_NS not in text:
+                return _emptied(text)
+            return text
+        if lower.startswith("word/"):
+            text = _START_TAG.sub(self._rewrite_word_tag, text)
+            # Anything the tag pattern missed (a ">" inside a value) still loses its author.
+            text = self._replace_attr(_AUTHOR_ATTR, text)
+            if lower == "word/people.xml":
+                text = _PRESENCE_INFO.sub("", text)
+        elif lower.startswith("xl/"):
+            text = self._replace_attr(_AUTHOR_ATTR, text)
+            text = self._replace_attr(_USER_NAME_ATTR, text)
+            if lower.startswith("xl/persons/"):
+                text = self._replace_attr(_DISPLAY_NAME_ATTR, text)
+                text = _PERSON_IDS_ATTR.sub("", text)
+            if lower == _XL_USER_NAMES:
+                text = self._replace_attr(_NAME_ATTR, text)
+            text = _AUTHOR_ELEMENT.sub(
+                lambda m: m.group(1) + self.pseudonym(xml_unescape(m.group(2))) + m.group(3),
+                text,
+            )
+            text = _ABS_PATH_BLOCK.sub("", text)
+            text = _ABS_PATH_URL.sub(lambda m: m.group(1) + '""', text)
+        if _is_comment_part(name) and self.names:
+            text = _TEXT.sub(lambda m: ">" + self._replace_names(m.group(1)) + "<", text)
+        return text
+
+    def _rewrite_word_tag(self, match: re.Match) -> str:
+        tag = match.group(0)
+        author = _AUTHOR_ATTR.search(tag)
+        if author is None:
+            return tag
+        name = _value(author)
+        if not name.strip():
+            return tag
+        number = self.alias(name)
+        tag = _AUTHOR_ATTR.sub(lambda m: m.group(1) + f'"{PSEUDONYM % number}"', tag)
+        return _INITIALS_ATTR.sub(lambda m: m.group(1) + f'"{PSEUDONYM_INITIALS % number}"', tag)
+
+    def _replace_attr(self, pattern: re.Pattern, text: str) -> str:
+        return pattern.sub(
+            lambda m: m.group(1) + '"' + xml_escape(self.pseudonym(_value(m)), _QUOTE) + '"',
+            text,
+        )
+
+    def _replace_names(self, segment: str) -> str:
+        for name in sorted(self.names, key=len, reverse=True):
+            if len(name) < 3:
+                continue  # too short to tell from an ordinary word
+            segment = segment.replace(xml_escape(name), PSEUDONYM % self.names[name])
+        return segment
+
+    def _rewrite_relationships(self, name: str, text: str) -> str:
+        comments = _is_comment_part(name.rsplit("/", 1)[-1].removesuffix(".rels"))
+
+        def relationship(match: re.Match) -> str:
+            tag = match.group(0)
+            target_match = _TARGET_ATTR.search(tag)
+            if target_match is None or not re.search(r"TargetMode\s*=\s*[\"']External", tag):
+                return tag
+            target = _value(target_match)
+            if comments and target.lower().startswith("mailto:"):
+                target = "mailto:"
+            elif _is_local_path(target):
+                target = re.split(r"[\\/]", target.rstrip("\\/"))[-1]
+            else:
+                return tag
+            return _TARGET_ATTR.sub(
+                lambda m: m.group(1) + '"' + xml_escape(target, _QUOTE) + '"', tag, count=1
+            )
+
+        return _RELATIONSHIP.sub(relationship, text)
+
+    def _bound_custom_items(self, texts: dict[str, tuple[str, str]]) -> set[str]:
+        """The numbers of customXml items a content control of the document shows: their data
+        is the document's visible text, which stays."""
+        bound_ids = set()
+        for name, (text, _encoding) in texts.items():
+            if name.lower().startswith(("word/", "xl/")):
+                bound_ids.update(i.lower() for i in _STORE_ITEM_ID.findall(text))
+        bound = set()
+        for name, (text, _encoding) in texts.items():
+            match = re.fullmatch(r"customXml/itemProps(\d+)\.xml", name)
+            if match and any(i.lower() in bound_ids for i in _ITEM_ID.findall(text)):
+                bound.add(self._item_of_props(match.group(1), texts))
+        return bound
+
+    @staticmethod
+    def _item_of_props(number: str, texts: dict[str, tuple[str, str]]) -> str:
+        """The item whose properties customXml/itemProps<number>.xml are (by its relationship;
+        the same number when there is none)."""
+        for name, (text, _encoding) in texts.items():
+            match = re.fullmatch(r"customXml/_rels/item(\d+)\.xml\.rels", name)
+            if match and re.search(rf"itemProps{number}\.xml[\"']", text):
+                return match.group(1)
+        return number
+
+
+_QUOTE = {'"': "&quot;"}
+_XL_USER_NAMES = "xl/revisions/usernames.xml"
+
+
+def _is_local_path(target: str) -> bool:
+    lower = target.lower()
+    return (
+        lower.startswith("file:")
+        or re.match(r"^[a-z]:[\\/]", lower) is not None
+        or lower.startswith("\\\\")
+    )
+
+
+def _emptied(text: str) -> str:
+    """The part reduced to its root element, empty (its namespaces kept)."""
+    match = _ROOT_ELEMENT.search(text)
+    if match is None:
+        return text
+    declaration = text[: match.start()] if text.lstrip().startswith("<?xml") else ""
+    if declaration:
+        declaration = declaration[: declaration.index("?>") + 2] + "\n"
+    return f"{declaration}<{match.group(1)}{match.group(2)}/>"
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The part's text and the encoding to write it back in."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        raise Refused(_("The document cannot be read; it may be damaged.")) from None
