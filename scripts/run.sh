@@ -18,7 +18,8 @@ if [ -z "${ASPIRASI_SMTP_HOST:-}" ]; then
     export ASPIRASI_EMAIL_BACKEND="${ASPIRASI_EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}"
     echo "Outgoing mail goes to var/mail/ (set ASPIRASI_SMTP_HOST to send it)"
 fi
-uv run python manage.py run_worker &
+echo "The background worker logs to var/worker.log"
+uv run python manage.py run_worker >>var/worker.log 2>&1 &
 WORKER_PID=$!
 trap 'kill "$WORKER_PID" 2>/dev/null || true; wait "$WORKER_PID" 2>/dev/null || true' EXIT
 uv run python manage.py runserver "$ADDR"
