@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from aspirasi.cases.choices import Privacy
-from aspirasi.cases.models import Aspiration
+from aspirasi.cases.models import Aspiration, Response
 
 from . import content
 from .content import Kind, Refused
@@ -70,16 +70,25 @@ class Prepared:
     data: bytes = field(repr=False)
 
 
-def prepare(uploads: Iterable, *, privacy: str) -> list[Prepared]:
+# What a scan of a paper form or a response's file may be: a document anyone can open, whose
+# metadata goes entirely.
+SCAN_KINDS = (content.PDF, content.JPEG, content.PNG)
+
+
+def prepare(
+    uploads: Iterable, *, privacy: str, kinds: tuple[Kind, ...] | None = None
+) -> list[Prepared]:
     """Check each upload by its content and remove its metadata; Refused names the first
-    file that cannot be accepted and why. Nothing is written anywhere."""
+    file that cannot be accepted and why. Nothing is written anywhere. `kinds` narrows the
+    kinds the case's privacy accepts (e.g. SCAN_KINDS)."""
     uploads = [u for u in uploads if u is not None]
     if len(uploads) > max_files():
         raise Refused(
             ngettext("Send at most %(n)d file.", "Send at most %(n)d files.", max_files())
             % {"n": max_files()}
         )
-    kinds = accepted_kinds(privacy)
+    narrowed = kinds is not None
+    kinds = tuple(k for k in accepted_kinds(privacy) if k in (kinds or content.KINDS))
     prepared = []
     for upload in uploads:
         name = clean_name(getattr(upload, "name", "") or "")
@@ -98,6 +107,14 @@ def prepare(uploads: Iterable, *, privacy: str) -> list[Prepared]:
             )
         kind = content.sniff(data)
         if kind is None or kind not in kinds:
+            if narrowed and kinds == SCAN_KINDS:
+                raise Refused(
+                    _(
+                        "%(name)s is not a PDF, JPG or PNG file (checked by its content, "
+                        "not its name)."
+                    )
+                    % {"name": name}
+                )
             raise Refused(_type_refusal(name, privacy, kind))
         try:
             cleaned = content.strip(data, kind)
@@ -178,8 +195,11 @@ def attach(
     *,
     stage: Staging,
     now: dt.datetime | None = None,
+    kind: str = Attachment.Kind.SENT,
+    response: Response | None = None,
 ) -> list[Attachment]:
-    """Store checked files with a case, inside the transaction that writes the case."""
+    """Store checked files with a case, inside the transaction that writes the case (or the
+    response, which a response's file is linked to)."""
     if not prepared:
         return []
     if not transaction.get_connection().in_atomic_block:
@@ -191,6 +211,8 @@ def attach(
         rows.append(
             Attachment.objects.create(
                 aspiration=case,
+                kind=Attachment.Kind.RESPONSE if response is not None else kind,
+                response=response,
                 stored_name=stored_name,
                 original_name=item.original_name,
                 content_type=item.kind.content_type,

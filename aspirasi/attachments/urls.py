@@ -9,5 +9,10 @@ urlpatterns = [
         views.customer_download,
         name="customer",
     ),
+    path(
+        "lacak/<str:code>/<str:secret>/tanggapan/berkas/<int:pk>/",
+        views.customer_response_download,
+        name="customer_response",
+    ),
     path("meja/lampiran/<int:pk>/", views.official_download, name="official"),
 ]

@@ -1,14 +1,26 @@
 """Serving an attachment: to the case's customer (code and secret) or to an official, always
-as a download of its sniffed type, never rendered by the browser."""
+as a download of its sniffed type, never rendered by the browser.
+
+A confidential (rahasia) case's files follow the rule for its identity (decision 11,
+aspirasi.printing.selectors.may_see_identity): only officials who hold the case or held a step
+of it may download them, and each download is recorded as a view of the identity. Others are
+refused the content as well as the name, although its hidden metadata is gone: what a file shows
+is often the identity itself (a student card, a signed letter, a screenshot with a name), which
+removing metadata does not touch. They see the file listed under a neutral name
+("lampiran-1.jpg"), so they know it exists and get it once the case reaches them.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
+from aspirasi.cases.choices import Privacy
 from aspirasi.cases.models import Aspiration
 from aspirasi.desk.views import official_required
+from aspirasi.printing.selectors import may_see_identity
 from aspirasi.public.access import not_found, with_customer_case
 
 from .models import Attachment
@@ -26,7 +38,7 @@ SAFE_TYPES = frozenset(
 )
 
 
-def _download(attachment: Attachment) -> HttpResponse:
+def _download(attachment: Attachment, filename: str | None = None) -> HttpResponse:
     try:
         handle = open_stored(attachment)
     except FileNotFoundError:
@@ -39,7 +51,7 @@ def _download(attachment: Attachment) -> HttpResponse:
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.download_name,
+        filename=filename or attachment.download_name,
         content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -52,7 +64,21 @@ def _download(attachment: Attachment) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 @with_customer_case
 def customer_download(request: HttpRequest, case: Aspiration, secret: str, pk: int):
-    attachment = Attachment.objects.filter(pk=pk, aspiration=case).first()
+    """A file of the case itself (sent with it, or the scan of its paper form)."""
+    attachment = Attachment.objects.filter(pk=pk, aspiration=case, response__isnull=True).first()
+    if attachment is None:
+        return not_found(request)
+    return _download(attachment)
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_customer_case
+def customer_response_download(request: HttpRequest, case: Aspiration, secret: str, pk: int):
+    """A response's file, once the response is published to the customer; before that it does
+    not exist for them (the same answer as a wrong key)."""
+    attachment = Attachment.objects.filter(
+        pk=pk, aspiration=case, response__aspiration=case, response__published_at__isnull=False
+    ).first()
     if attachment is None:
         return not_found(request)
     return _download(attachment)
@@ -61,4 +87,10 @@ def customer_download(request: HttpRequest, case: Aspiration, secret: str, pk: i
 @require_http_methods(["GET", "HEAD"])
 @official_required
 def official_download(request: HttpRequest, pk: int):
-    return _download(get_object_or_404(Attachment, pk=pk))
+    attachment = get_object_or_404(Attachment.objects.select_related("aspiration"), pk=pk)
+    case = attachment.aspiration
+    if case.privacy == Privacy.CONFIDENTIAL and not may_see_identity(
+        request.user, case, occasion="downloaded a file"
+    ):
+        raise PermissionDenied
+    return _download(attachment)

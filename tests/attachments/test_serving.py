@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from aspirasi.attachments.models import Attachment
 from aspirasi.cases.choices import Privacy
+from aspirasi.cases.models import IdentityView
 from tests.factories import category
 from tests.public.helpers import (
     jpeg_with_gps,
@@ -97,20 +98,73 @@ def test_another_customer_or_a_wrong_secret_gets_the_one_not_found_answer(
     assert len(pages) == 1
 
 
-def test_officials_download_every_case_file_and_nobody_else_does(
+def test_officials_download_a_normal_case_file_and_nobody_else_does(
     client, media, officials, django_capture_on_commit_callbacks
 ):
-    case, _secret = send(client, django_capture_on_commit_callbacks, privacy=Privacy.CONFIDENTIAL)
+    case, _secret = send(client, django_capture_on_commit_callbacks)
     attachment = case.attachments.get()
     url = reverse("attachments:official", args=[attachment.pk])
 
     assert client.get(url).status_code == 302  # to the sign-in page
     client.force_login(officials["outsider"])
     assert client.get(url).status_code == 403
-    client.force_login(officials["wd3"])
+    client.force_login(officials["wd3"])  # any official, handling the case or not
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_confidential_case_file_goes_only_to_officials_who_handle_it_and_is_logged(
+    client, media, officials, django_capture_on_commit_callbacks
+):
+    case, _secret = send(
+        client,
+        django_capture_on_commit_callbacks,
+        privacy=Privacy.CONFIDENTIAL,
+        files=[upload("KTM_Budi.jpg", jpeg_with_gps())],
+    )
+    attachment = case.attachments.get()
+    url = reverse("attachments:official", args=[attachment.pk])
+
+    # The vice dean does not handle the case (yet): neither the file nor its name.
+    client.force_login(officials["wd3"])
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "Content-Disposition" not in response
+    page = client.get(reverse("desk:case", args=[case.tracking_code])).content.decode()
+    assert "KTM_Budi" not in page
+    assert "lampiran-1.jpg" in page
+    assert url not in page
+    assert not IdentityView.objects.filter(user=officials["wd3"]).exists()
+
+    # The clerk holds it: the file under its own name, each download recorded.
+    client.force_login(officials["clerk"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'filename="KTM_Budi.jpg"' in response["Content-Disposition"]
+    view = IdentityView.objects.get(aspiration=case, user=officials["clerk"])
+    assert view.reason == "holds the case now (downloaded a file)"
+    page = client.get(reverse("desk:case", args=[case.tracking_code])).content.decode()
+    assert "KTM_Budi.jpg" in page and url in page
+
+
+def test_an_anonymous_case_file_has_no_name_and_any_official_downloads_it(
+    client, media, officials, django_capture_on_commit_callbacks
+):
+    case, _secret = send(
+        client,
+        django_capture_on_commit_callbacks,
+        privacy=Privacy.ANONYMOUS,
+        files=[upload("KTM_Budi.jpg", jpeg_with_gps())],
+    )
+    attachment = case.attachments.get()
+    client.force_login(officials["wd3"])
+
+    response = client.get(reverse("attachments:official", args=[attachment.pk]))
+
+    assert response.status_code == 200
+    assert f'filename="lampiran-{attachment.pk}.jpg"' in response["Content-Disposition"]
+    assert not IdentityView.objects.exists()
 
 
 def test_the_desk_case_page_lists_the_files_for_officials(
