@@ -1,9 +1,12 @@
 """One form per open action, built from what the SOP says the action requires."""
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aspirasi.attachments import services as attachments
+from aspirasi.attachments.content import Refused
 from aspirasi.cases.choices import SELF_SERVICE_CHANNELS, Channel, CustomerType, Privacy
 from aspirasi.cases.engine import MAX_TEXT, OpenAction, vice_dean_choices
 from aspirasi.cases.models import Aspiration, Category
@@ -91,9 +94,46 @@ class ManualIntakeForm(forms.Form):
     desired_outcome = forms.CharField(
         label=_("Hoped-for outcome"), max_length=2_000, required=False, widget=forms.Textarea
     )
+    # Checked and cleaned as the public form's attachments are, kept as the case's file.
+    paper_scan = forms.FileField(
+        label=_("Scan of the paper form"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared_scan: list[attachments.Prepared] = []
+        self.fields["paper_scan"].help_text = _(
+            "For an aspiration that came on paper: PDF, JPG or PNG of at most %(size)s. Hidden "
+            "details such as a scanner's or a photo's are removed before the file is kept."
+        ) % {"size": filesizeformat(attachments.max_bytes())}
 
     def clean_arrived_at(self):
         value = self.cleaned_data["arrived_at"]
         if value > timezone.now():
             raise forms.ValidationError(_("The arrival time cannot be in the future."))
         return value
+
+    def clean(self):
+        data = super().clean()
+        scan = data.get("paper_scan")
+        privacy = data.get("privacy")
+        if scan and privacy:
+            try:
+                self.prepared_scan = attachments.prepare(
+                    [scan], privacy=privacy, kinds=attachments.SCAN_KINDS
+                )
+            except Refused as exc:
+                self.add_error("paper_scan", exc.message)
+        return data
+
+    def aspiration_data(self) -> dict:
+        """The cleaned fields intake takes (not the scan)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "paper_scan"}
+
+    @property
+    def scan_was_sent(self) -> bool:
+        return bool(self.files.get("paper_scan")) if self.is_bound else False

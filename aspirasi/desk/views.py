@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aspirasi.attachments.models import Attachment
+from aspirasi.attachments.services import attach, staging
 from aspirasi.cases.choices import Channel, Status
 from aspirasi.cases.engine import (
     ActionInput,
@@ -163,12 +166,24 @@ def _entry_position() -> str:
 def manual_intake(request: HttpRequest) -> HttpResponse:
     if capacity_for(request.user, _entry_position()) is None:
         raise PermissionDenied
-    form = ManualIntakeForm(request.POST or None)
+    form = ManualIntakeForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            submitted = submit_aspiration(
-                AspirationInput(**form.cleaned_data), entered_by=request.user
-            )
+            # The case and the scan of its paper form: both or neither.
+            with staging() as stage, transaction.atomic():
+                submitted = submit_aspiration(
+                    AspirationInput(**form.aspiration_data()), entered_by=request.user
+                )
+                attach(
+                    submitted.aspiration,
+                    form.prepared_scan,
+                    stage=stage,
+                    now=submitted.aspiration.entered_at,
+                    kind=Attachment.Kind.PAPER_FORM,
+                )
         except ActionRefused as exc:
             for field, message in exc.errors.items():
                 form.add_error(field if field in form.fields else None, message)

@@ -4,13 +4,25 @@ the step's clock runs from when they really arrived (decisions 9 and 17)."""
 import datetime as dt
 
 import pytest
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from aspirasi.attachments.models import Attachment
 from aspirasi.cases.choices import Channel, Privacy
+from aspirasi.cases.engine import ActionRefused
 from aspirasi.cases.models import Aspiration
 from aspirasi.clock.calendar import faculty_calendar
 from tests.factories import TUESDAY_9, WITA, category, make_acting, make_user
+from tests.public.helpers import (
+    AUTHOR,
+    docx_with_author,
+    files_under,
+    jpeg_with_gps,
+    pdf_with_author,
+    png_with_text,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +179,130 @@ def test_anonymous_entry_keeps_no_identity(client, officials):
         "",
         "",
     )
+
+
+# -- the scan of the paper form (issue 5, item 3) ---------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """A MEDIA_ROOT of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_the_scan_of_the_paper_form_is_kept_with_the_case_without_its_metadata(
+    client, officials, media, django_capture_on_commit_callbacks
+):
+    client.force_login(officials["clerk"])
+    data = intake_data(
+        channel=Channel.IN_PERSON, paper_scan=upload("formulir_darmawan.pdf", pdf_with_author())
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(INTAKE, data)
+
+    assert response.status_code == 302
+    case = Aspiration.objects.get()
+    scan = case.attachments.get()
+    assert (scan.kind, scan.original_name, scan.content_type) == (
+        Attachment.Kind.PAPER_FORM,
+        "formulir_darmawan.pdf",
+        "application/pdf",
+    )
+    stored = [p.read_bytes() for p in files_under(media)]
+    assert len(stored) == 1 and stored[0].startswith(b"%PDF-")
+    assert AUTHOR.encode() not in stored[0]
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("attachments:official", args=[scan.pk]) in page
+    assert "formulir_darmawan.pdf" in page
+
+
+def test_the_intake_form_is_sent_as_multipart(client, officials):
+    client.force_login(officials["clerk"])
+
+    page = client.get(INTAKE).content.decode()
+
+    assert 'enctype="multipart/form-data"' in page
+    assert 'name="paper_scan"' in page
+
+
+def test_a_scan_too_large_is_refused_with_an_indonesian_field_error_and_the_text_kept(
+    client, officials, media, settings
+):
+    settings.ASPIRASI_ATTACHMENT_MAX_BYTES = 1_000
+    client.force_login(officials["clerk"])
+    data = intake_data(
+        channel=Channel.IN_PERSON, paper_scan=upload("formulir.jpg", jpeg_with_gps((400, 400)))
+    )
+
+    response = client.post(INTAKE, data)
+
+    assert response.status_code == 400
+    assert not Aspiration.objects.exists()
+    with translation.override("id"):
+        limit = filesizeformat(1_000)
+    expected = indonesian("%(name)s is larger than %(limit)s.") % {
+        "name": "formulir.jpg",
+        "limit": limit,
+    }
+    assert response.context["form"].errors["paper_scan"] == [expected]
+    page = response.content.decode()
+    assert "Beasiswa anak saya" in page and "Pak Darmawan" in page  # what was typed is kept
+    assert 'id="scan-again"' in page
+    assert files_under(media) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("formulir.docx", docx_with_author()),  # accepted from customers, but not a scan
+        ("formulir.pdf", b"<html><script>alert(1)</script></html>"),
+    ],
+)
+def test_a_scan_that_is_not_a_pdf_jpg_or_png_is_refused(client, officials, media, name, data):
+    client.force_login(officials["clerk"])
+
+    response = client.post(INTAKE, intake_data(paper_scan=upload(name, data)))
+
+    assert response.status_code == 400
+    assert not Aspiration.objects.exists()
+    [error] = response.context["form"].errors["paper_scan"]
+    assert name in error
+    assert files_under(media) == []
+
+
+def test_an_anonymous_paper_form_scan_keeps_no_file_name(
+    client, officials, media, django_capture_on_commit_callbacks
+):
+    client.force_login(officials["clerk"])
+    data = intake_data(
+        channel=Channel.SUGGESTION_BOX,
+        privacy=Privacy.ANONYMOUS,
+        paper_scan=upload("surat_Darmawan.png", png_with_text()),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(INTAKE, data)
+
+    scan = Aspiration.objects.get().attachments.get()
+    assert scan.original_name == ""
+    assert scan.download_name == f"lampiran-{scan.pk}.png"
+
+
+def test_a_refused_entry_stores_no_scan(client, officials, media, monkeypatch):
+    from aspirasi.desk import views
+
+    def refuse(*args, **kwargs):
+        raise ActionRefused("Ditolak.")
+
+    monkeypatch.setattr(views, "submit_aspiration", refuse)
+    client.force_login(officials["clerk"])
+
+    response = client.post(
+        INTAKE, intake_data(paper_scan=upload("formulir.pdf", pdf_with_author()))
+    )
+
+    assert response.status_code == 400
+    assert not Attachment.objects.exists()
+    assert files_under(media) == []
