@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "aspirasi.survey",
     "aspirasi.board",
     "aspirasi.mailintake",
+    "aspirasi.administration",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ urlpatterns = [
     path("meja/cari/", include("aspirasi.search.urls")),
     path("meja/balasan/", include("aspirasi.replies.urls")),
     path("meja/catatan/", include("aspirasi.notes.urls")),
+    path("meja/pengaturan/", include("aspirasi.administration.urls")),
+    path("meja/sarana/", include("aspirasi.channels.urls")),
     path("meja/", include("aspirasi.desk.urls")),
     path("notifikasi/", include("aspirasi.notifications.urls")),
     path("", include("aspirasi.attachments.urls")),

@@ -1,0 +1,247 @@
+"""The office screens' forms. Field rules live in services.py; the forms only ask them and put
+each complaint beside its field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from aspirasi.cases.models import Category
+from aspirasi.clock.models import CalendarDay
+from aspirasi.officials.models import Holding, position_choices
+
+from . import services
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=_date_widget(), **kwargs)
+
+
+class PersonField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        User = get_user_model()
+        queryset = User.objects.filter(is_active=True).order_by("first_name", "username")
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
+class RuleForm(forms.Form):
+    """A form whose clean() asks a rule of services.py for a dict of field -> message."""
+
+    def add_rule_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
+
+
+def _title_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("title as printed"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. full name with degrees"),
+    )
+
+
+class AppointForm(RuleForm):
+    user = PersonField(label=_("official"))
+    position = forms.ChoiceField(label=_("position"))
+    title = _title_field()
+    starts_on = _date_field(_("from"))
+
+    def __init__(self, *args, actor=None, **kwargs):
+        self.actor = actor
+        super().__init__(*args, **kwargs)
+        self.fields["position"].choices = [("", "—"), *position_choices()]
+        self.fields["starts_on"].initial = services.today()
+
+    def clean(self):
+        data = super().clean()
+        user, position, starts_on = data.get("user"), data.get("position"), data.get("starts_on")
+        self.add_rule_errors(services.check_not_self(self.actor, user))
+        self.add_rule_errors(services.check_holding(user, position, starts_on, None))
+        return data
+
+
+class HoldingCorrectionForm(RuleForm):
+    """Correct a holding's printed title or dates (a typing mistake, a backdated decree)."""
+
+    title = _title_field()
+    starts_on = _date_field(_("from"))
+    ends_on = _date_field(
+        _("until"),
+        required=False,
+        help_text=_("The last day in the position; empty while it lasts."),
+    )
+
+    def __init__(self, *args, holding: Holding, actor=None, **kwargs):
+        self.holding, self.actor = holding, actor
+        kwargs.setdefault(
+            "initial",
+            {"title": holding.title, "starts_on": holding.starts_on, "ends_on": holding.ends_on},
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        self.add_rule_errors(services.check_not_self(self.actor, self.holding.user))
+        self.add_rule_errors(
+            services.check_holding(
+                self.holding.user,
+                self.holding.position,
+                data.get("starts_on"),
+                data.get("ends_on"),
+                exclude_pk=self.holding.pk,
+            )
+        )
+        return data
+
+
+class EndHoldingForm(RuleForm):
+    leaves_on = _date_field(
+        _("leaves the position on"),
+        help_text=_(
+            "From this day on the position's cases no longer show in their inbox. "
+            "Today takes effect at once."
+        ),
+    )
+
+    def __init__(self, *args, holding: Holding, **kwargs):
+        self.holding = holding
+        super().__init__(*args, **kwargs)
+        self.fields["leaves_on"].initial = services.today()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("leaves_on"):
+            self.add_rule_errors(services.check_leaving(self.holding, data["leaves_on"]))
+        return data
+
+
+class HandOverForm(RuleForm):
+    successor = PersonField(label=_("new holder"))
+    from_date = _date_field(
+        _("from"),
+        help_text=_(
+            "From this day the new holder sees and handles the position's waiting cases; "
+            "the previous holder's last day is the day before."
+        ),
+    )
+    title = _title_field()
+
+    def __init__(self, *args, holding: Holding, actor=None, **kwargs):
+        self.holding, self.actor = holding, actor
+        super().__init__(*args, **kwargs)
+        self.fields["from_date"].initial = services.today()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_date") and data.get("successor"):
+            self.add_rule_errors(
+                services.check_hand_over(
+                    self.holding, data["successor"], data["from_date"], self.actor
+                )
+            )
+        return data
+
+
+class ActingForm(RuleForm):
+    user = PersonField(label=_("acting official (Plh)"))
+    position = forms.ChoiceField(label=_("acts for position"))
+    starts_on = _date_field(_("from"))
+    ends_on = _date_field(_("until"), help_text=_("The last day of acting, inclusive."))
+    note = forms.CharField(
+        label=_("note"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. the number of the assignment letter, or why the holder is away"),
+    )
+
+    def __init__(self, *args, actor=None, acting=None, **kwargs):
+        self.actor, self.acting = actor, acting
+        if acting is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "user": acting.user_id,
+                    "position": acting.position,
+                    "starts_on": acting.starts_on,
+                    "ends_on": acting.ends_on,
+                    "note": acting.note,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["position"].choices = [("", "—"), *position_choices()]
+
+    def clean(self):
+        data = super().clean()
+        self.add_rule_errors(
+            services.check_acting(
+                data.get("user"),
+                data.get("position"),
+                data.get("starts_on"),
+                data.get("ends_on"),
+                exclude_pk=self.acting.pk if self.acting else None,
+                actor=self.actor,
+            )
+        )
+        return data
+
+
+class CategoryForm(forms.ModelForm):
+    suggested_position = forms.ChoiceField(
+        label=_("suggested vice dean"),
+        required=False,
+        help_text=_("Offered first when the Kabag TU forwards a case of this category."),
+    )
+
+    class Meta:
+        model = Category
+        fields = ["code", "name_id", "name_en", "suggested_position", "order", "active"]
+        help_texts = {
+            "code": _("Short fixed name in lower case, e.g. akademik; cannot change later."),
+            "active": _("Only active categories are offered to customers and at the desk."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggested_position"].choices = [("", "—"), *services.suggestion_choices()]
+        self.fields["order"].label = _("order")
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+
+    def clean_suggested_position(self) -> str:
+        code = self.cleaned_data.get("suggested_position") or ""
+        errors = services.check_suggestion(code)
+        if errors:
+            raise forms.ValidationError(errors["suggested_position"])
+        return code
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "note"]
+        widgets = {"date": _date_widget(), "kind": forms.RadioSelect}
+        help_texts = {
+            "kind": _(
+                "A day off the faculty adds (e.g. cuti bersama not yet announced, a dies natalis), "
+                "or a day it works although the national calendar says otherwise."
+            ),
+        }
+
+    def clean(self):
+        data = super().clean()
+        errors = services.check_calendar_day(
+            data.get("date"), data.get("kind"), exclude_pk=self.instance.pk
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
+        return data

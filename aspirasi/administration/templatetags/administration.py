@@ -1,0 +1,22 @@
+from django import template
+
+from aspirasi.channels.permissions import may_see_register
+
+from ..permissions import may_administer
+
+register = template.Library()
+
+
+@register.inclusion_tag("administration/nav_link.html", takes_context=True)
+def office_nav_links(context):
+    """The office settings and channel register links, for those who may open them. Reuses the
+    positions the desk's context processor already read for this request."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    held = {c.position for c in context.get("my_capacities", ())}
+    return {
+        "may_administer": may_administer(user, held),
+        "may_see_register": may_see_register(user, held),
+    }

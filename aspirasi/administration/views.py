@@ -1,0 +1,268 @@
+"""The office screens: officials and their positions, acting officials (Plh), categories and
+the faculty calendar. Kept by the office admin (see permissions.py); rules in services.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aspirasi.cases.models import Category
+from aspirasi.clock.models import CalendarDay
+from aspirasi.officials.models import Acting, Holding
+
+from . import forms, services
+from .permissions import administration_required
+
+GET = ["GET", "HEAD"]
+GET_POST = ["GET", "HEAD", "POST"]
+
+
+def _page(request, template: str, context: dict, form) -> HttpResponse:
+    """Render a form page; 400 when a sent form came back with errors."""
+    context = {"form": form, **context}
+    return render(request, template, context, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(GET)
+@administration_required
+def home(request: HttpRequest) -> HttpResponse:
+    rows = services.positions_overview()
+    return render(
+        request,
+        "administration/home.html",
+        {"unattended": [row for row in rows if row.unattended and row.waiting]},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Officials and positions
+
+
+@require_http_methods(GET)
+@administration_required
+def officials(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "administration/officials.html",
+        {"rows": services.positions_overview(), "past": services.past_holdings()},
+    )
+
+
+@require_http_methods(GET_POST)
+@administration_required
+def holding_new(request: HttpRequest) -> HttpResponse:
+    form = forms.AppointForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        holding = services.appoint(
+            data["user"],
+            data["position"],
+            data["starts_on"],
+            title=data["title"],
+            actor=request.user,
+        )
+        messages.success(
+            request,
+            _("%(name)s holds %(position)s from %(date)s.")
+            % {
+                "name": services.person(holding.user),
+                "position": holding.get_position_display(),
+                "date": services.day_label(holding.starts_on),
+            },
+        )
+        return redirect("administration:officials")
+    return _page(request, "administration/holding_new.html", {}, form)
+
+
+def _holding(pk: int) -> Holding:
+    return get_object_or_404(Holding.objects.select_related("user"), pk=pk)
+
+
+@require_http_methods(GET_POST)
+@administration_required
+def holding_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    holding = _holding(pk)
+    form = forms.HoldingCorrectionForm(request.POST or None, holding=holding, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.correct_holding(holding, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The holding is corrected."))
+        return redirect("administration:officials")
+    return _page(request, "administration/holding_edit.html", {"holding": holding}, form)
+
+
+@require_http_methods(GET_POST)
+@administration_required
+def holding_end(request: HttpRequest, pk: int) -> HttpResponse:
+    holding = _holding(pk)
+    form = forms.EndHoldingForm(request.POST or None, holding=holding)
+    if request.method == "POST" and form.is_valid():
+        leaves_on = form.cleaned_data["leaves_on"]
+        services.end_holding(holding, leaves_on)
+        messages.success(
+            request,
+            _("%(name)s no longer holds %(position)s from %(date)s.")
+            % {
+                "name": services.person(holding.user),
+                "position": holding.get_position_display(),
+                "date": services.day_label(leaves_on),
+            },
+        )
+        row = next(
+            r for r in services.positions_overview(leaves_on) if r.position.code == holding.position
+        )
+        if row.unattended:
+            messages.warning(
+                request,
+                _(
+                    "From that day nobody holds or acts for %(position)s: name a new holder, "
+                    "or its cases will wait in no one's inbox."
+                )
+                % {"position": holding.get_position_display()},
+            )
+        return redirect("administration:officials")
+    return _page(request, "administration/holding_end.html", {"holding": holding}, form)
+
+
+@require_http_methods(GET_POST)
+@administration_required
+def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    holding = _holding(pk)
+    form = forms.HandOverForm(request.POST or None, holding=holding, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new = services.hand_over(
+            holding, data["successor"], data["from_date"], title=data["title"], actor=request.user
+        )
+        messages.success(
+            request,
+            _(
+                "%(new)s holds %(position)s from %(date)s and sees its waiting cases; "
+                "%(old)s no longer does."
+            )
+            % {
+                "new": services.person(new.user),
+                "old": services.person(holding.user),
+                "position": new.get_position_display(),
+                "date": services.day_label(new.starts_on),
+            },
+        )
+        return redirect("administration:officials")
+    return _page(request, "administration/hand_over.html", {"holding": holding}, form)
+
+
+# ---------------------------------------------------------------------------------------------
+# Acting officials (Plh)
+
+
+@require_http_methods(GET)
+@administration_required
+def actings(request: HttpRequest) -> HttpResponse:
+    current, past = services.actings_overview()
+    return render(
+        request,
+        "administration/actings.html",
+        {"current": current, "past": past, "today": services.today()},
+    )
+
+
+@require_http_methods(GET_POST)
+@administration_required
+def acting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    acting = get_object_or_404(Acting, pk=pk) if pk is not None else None
+    form = forms.ActingForm(request.POST or None, acting=acting, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_acting(acting, actor=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("%(name)s acts for %(position)s from %(start)s to %(end)s.")
+            % {
+                "name": services.person(saved.user),
+                "position": saved.get_position_display(),
+                "start": services.day_label(saved.starts_on),
+                "end": services.day_label(saved.ends_on),
+            },
+        )
+        return redirect("administration:actings")
+    return _page(request, "administration/acting_edit.html", {"acting": acting}, form)
+
+
+@require_POST
+@administration_required
+def acting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    acting = get_object_or_404(Acting.objects.select_related("user"), pk=pk)
+    acting.delete()
+    messages.success(
+        request,
+        _("%(name)s no longer acts for %(position)s.")
+        % {"name": services.person(acting.user), "position": acting.get_position_display()},
+    )
+    return redirect("administration:actings")
+
+
+# ---------------------------------------------------------------------------------------------
+# Categories
+
+
+@require_http_methods(GET)
+@administration_required
+def categories(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "administration/categories.html",
+        {"rows": services.categories_overview()},
+    )
+
+
+@require_http_methods(GET_POST)
+@administration_required
+def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    category = get_object_or_404(Category, pk=pk) if pk is not None else None
+    form = forms.CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Category “%(name)s” saved.") % {"name": saved.name})
+        return redirect("administration:categories")
+    return _page(request, "administration/category_edit.html", {"category": category}, form)
+
+
+# ---------------------------------------------------------------------------------------------
+# The faculty calendar
+
+
+@require_http_methods(GET)
+@administration_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    days, holidays = services.calendar_overview()
+    return render(request, "administration/calendar.html", {"days": days, "holidays": holidays})
+
+
+@require_http_methods(GET_POST)
+@administration_required
+def calendar_day_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    day = get_object_or_404(CalendarDay, pk=pk) if pk is not None else None
+    form = forms.CalendarDayForm(request.POST or None, instance=day)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(
+            request,
+            _("%(date)s is now in the faculty calendar as: %(kind)s.")
+            % {"date": services.day_label(saved.date), "kind": saved.get_kind_display()},
+        )
+        return redirect("administration:calendar")
+    return _page(request, "administration/calendar_day_edit.html", {"day": day}, form)
+
+
+@require_POST
+@administration_required
+def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_object_or_404(CalendarDay, pk=pk)
+    day.delete()
+    messages.success(
+        request,
+        _("%(date)s is removed from the faculty calendar.")
+        % {"date": services.day_label(day.date)},
+    )
+    return redirect("administration:calendar")
