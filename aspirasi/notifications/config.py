@@ -8,6 +8,9 @@ from dataclasses import dataclass, fields, replace
 
 from django.conf import settings
 
+# The share of the lease one SMTP session may use (see WorkerConfig.send_seconds).
+SEND_SHARE = 0.5
+
 DEFAULTS = {
     "POLL_SECONDS": 1.0,
     "LEASE_SECONDS": 120.0,
@@ -32,6 +35,13 @@ class WorkerConfig:
     @property
     def lease(self) -> dt.timedelta:
         return dt.timedelta(seconds=self.lease_seconds)
+
+    @property
+    def send_seconds(self) -> float:
+        """The longest one SMTP session may take, counted from the claim: well under the lease,
+        so the message is handed over (or given up) while the lease surely still holds. The
+        rest of the lease covers recording the outcome and a slow database."""
+        return self.lease_seconds * SEND_SHARE
 
     def backoff(self, attempts: int) -> dt.timedelta:
         """The wait before attempt `attempts + 1`: doubling from the base, capped."""

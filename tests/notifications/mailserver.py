@@ -2,7 +2,8 @@
 
 `delay` holds each message after it has been received and before the server answers 250, like a
 slow mail server: a client killed in that moment has handed the message over without learning
-it. `refuse` lists addresses answered with 550 (a permanent refusal)."""
+it. `rcpt_delay` stalls before answering RCPT (before anything was handed over). `refuse` lists
+addresses answered with 550 (a permanent refusal)."""
 
 from __future__ import annotations
 
@@ -30,10 +31,13 @@ class RecordingHandler:
     def __init__(self):
         self.received: list[Received] = []
         self.delay = 0.0
+        self.rcpt_delay = 0.0
         self.refuse: set[str] = set()
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
         if address.lower() in self.refuse:
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)

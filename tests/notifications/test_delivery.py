@@ -137,7 +137,9 @@ def test_a_message_held_by_a_dead_worker_is_taken_over_after_its_lease(
     assert task.exception_class_path.endswith("WorkerLost")
     assert recover_lost_work(now=later, config=config) == 0  # the new task is alive
     # The worker's own clock has not reached `later`: claim as if it had.
-    Message.objects.filter(pk=message.pk).update(lease_until=timezone.now())
+    Message.objects.filter(pk=message.pk).update(
+        lease_until=timezone.now() - dt.timedelta(seconds=1)
+    )
     drain()
     message.refresh_from_db()
     assert message.state == State.SENT and message.attempts == 2

@@ -45,7 +45,9 @@ def database_json() -> str:
     return json.dumps(settings, default=str)
 
 
-def start_worker(mail_server, log: Path, worker_id: str, *, lease: float = 2.0):
+# A session may use half the lease (config.send_seconds): 2 s, above the 1 s the slow server below
+# holds each message.
+def start_worker(mail_server, log: Path, worker_id: str, *, lease: float = 4.0):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": WORKER_SETTINGS,

@@ -2,7 +2,8 @@
 
 Start one next to the web server (scripts/run.sh does), or any number on other machines against
 the same database. SIGTERM or Ctrl-C finishes the task in hand and stops; a second one stops at
-once. A worker killed outright loses nothing: what it held is taken over after its lease.
+once. A worker killed outright loses nothing: what it held is taken over after its lease. A send
+never outlives its lease: each SMTP session ends within half of it (see lease_warnings).
 """
 
 from __future__ import annotations
@@ -12,8 +13,28 @@ import signal
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from aspirasi.notifications.config import worker_config
+from aspirasi.notifications.config import WorkerConfig, worker_config
 from aspirasi.notifications.worker import Worker
+
+
+def lease_warnings(config: WorkerConfig, email_timeout: float) -> list[str]:
+    """What in this configuration works against delivery.
+
+    A message is held for at most `config.send_seconds` (half the lease) of SMTP, then the time
+    to record the outcome: every session is cut off at that deadline and the lease is renewed
+    right before DATA, so no setting lets a send outlive its lease. What a short lease does cost:
+    a mail server slower to answer than EMAIL_TIMEOUT but still within it is cut off before its
+    own timeout, and the message waits for its next attempt again and again.
+    """
+    budget = config.send_seconds
+    if email_timeout and budget < email_timeout:
+        return [
+            f"an SMTP session may take at most {budget:g} s (half the lease of "
+            f"{config.lease_seconds:g} s), less than EMAIL_TIMEOUT ({email_timeout:g} s): "
+            f"a slow mail server is cut off and retried; a lease of at least "
+            f"{2 * email_timeout:g} s avoids it"
+        ]
+    return []
 
 
 class Command(BaseCommand):
@@ -58,13 +79,8 @@ class Command(BaseCommand):
                 raise SystemExit(128 + signum)
             worker.stop()
 
-        timeout = getattr(settings, "EMAIL_TIMEOUT", None) or 0
-        if config.lease_seconds < 2 * timeout:
-            # A send still running when its lease ends may be taken over and sent twice.
-            self.stderr.write(
-                f"warning: the lease ({config.lease_seconds:g} s) is shorter than twice "
-                f"EMAIL_TIMEOUT ({timeout:g} s)"
-            )
+        for line in lease_warnings(config, getattr(settings, "EMAIL_TIMEOUT", None) or 0):
+            self.stderr.write(f"warning: {line}")
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         if options["verbosity"] >= 1:
