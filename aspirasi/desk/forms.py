@@ -19,14 +19,19 @@ class ActionForm(forms.Form):
     def __init__(self, action: OpenAction, case: Aspiration, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        self.case = case
         self.prefix = action.name
         needs = action.requires
         definition = action.definition
         self.fields["version"].initial = case.version
+        # The step whose response a file given here goes with (issue 5, item 2), if any.
+        self.file_response_step: int | None = None
+        self.prepared_file: list[attachments.Prepared] = []
         if "response" in needs:
             self.fields["text"] = forms.CharField(
                 label=_("Response"), max_length=MAX_TEXT, widget=forms.Textarea
             )
+            self.file_response_step = action.step.number
         elif "supporting_info" in needs:
             self.fields["text"] = forms.CharField(
                 label=_("Supporting information"), max_length=MAX_TEXT, widget=forms.Textarea
@@ -43,6 +48,21 @@ class ActionForm(forms.Form):
                     initial=draft.text,
                     widget=forms.Textarea,
                 )
+                # The desk that drafted it may add the signed letter as it sends it.
+                self.file_response_step = definition.uses_response_of
+        if self.file_response_step is not None:
+            self.fields["response_file"] = forms.FileField(
+                label=_("File with the response"),
+                required=False,
+                help_text=_(
+                    "Optional, for example the signed letter: PDF, JPG or PNG of at most "
+                    "%(size)s. The customer can download it once the response is sent to them."
+                )
+                % {"size": filesizeformat(attachments.max_bytes())},
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+                ),
+            )
         if "reason" in needs:
             label = _("Report for the Dean") if definition.name == "escalate" else _("Reason")
             self.fields["reason"] = forms.CharField(
@@ -65,6 +85,18 @@ class ActionForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+
+    def clean_response_file(self):
+        upload = self.cleaned_data.get("response_file")
+        if upload:
+            # A document anyone can open, cleaned of its metadata like a customer's file.
+            try:
+                self.prepared_file = attachments.prepare(
+                    [upload], privacy=self.case.privacy, kinds=attachments.SCAN_KINDS
+                )
+            except Refused as exc:
+                raise forms.ValidationError(exc.message) from None
+        return upload
 
 
 class ManualIntakeForm(forms.Form):

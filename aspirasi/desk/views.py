@@ -24,7 +24,7 @@ from aspirasi.cases.engine import (
     report_to_dean,
 )
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
-from aspirasi.cases.models import Aspiration, Report
+from aspirasi.cases.models import Aspiration, Report, Response
 from aspirasi.cases.selectors import due_mark, inbox_for, reportable_cases, trail_of
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.notes.selectors import notes_context
@@ -127,7 +127,7 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             messages.error(request, _("This case has moved on; here is where it is now."))
             return redirect("desk:case", code=code)
         raise PermissionDenied
-    form = ActionForm(match, case, request.POST)
+    form = ActionForm(match, case, request.POST, request.FILES)
     # A form from a page older than the case is refused as such before anything else: its
     # other fields were filled in against a case that is no longer there.
     if form["version"].value() not in (str(case.version), case.version):
@@ -142,7 +142,14 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         duplicate_of=form.cleaned_data.get("duplicate_of", ""),
     )
     try:
-        perform(case, request.user, action, data)
+        # The action and the response's file: both or neither.
+        with staging() as stage, transaction.atomic():
+            perform(case, request.user, action, data)
+            if form.prepared_file:
+                written = _response_of_step(case, form.file_response_step)
+                if written is None:  # the form offers a file only where there is a response
+                    raise RuntimeError(f"no response of step {form.file_response_step}")
+                attach(case, form.prepared_file, stage=stage, response=written)
     except CaseMovedOn as exc:
         messages.error(request, exc.message)
         return redirect("desk:case", code=code)
@@ -154,6 +161,11 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         return _render_case(request, case, failed=form, status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": match.label})
     return redirect("desk:case", code=code)
+
+
+def _response_of_step(case: Aspiration, step: int | None) -> Response | None:
+    """The response written at this step, just now or as the draft being sent."""
+    return case.responses.filter(step=step).order_by("-written_at", "-id").first()
 
 
 def _entry_position() -> str:
