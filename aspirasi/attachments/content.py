@@ -426,7 +426,7 @@ class _OfficeCleaner:
             text = _START_TAG.sub(self._rewrite_word_tag, text)
             # Anything the tag pattern missed (a ">" inside a value) still loses its author.
             text = self._replace_attr(_AUTHOR_ATTR, text)
-            if lower == "word/people.xml":
+            if lower.endswith("/people.xml"):  # also a glossary's
                 text = _PRESENCE_INFO.sub("", text)
         elif lower.startswith("xl/"):
             text = self._replace_attr(_AUTHOR_ATTR, text)
