@@ -183,12 +183,26 @@ def _take(mail: ReadMail, raw: bytes, *, via: str, now: dt.datetime, arrived_at)
             privacy=Privacy.NORMAL,
             customer_name=mail.sender_name,
             customer_email=mail.sender,
-            language=(settings.LANGUAGE_CODE or "id")[:2],
+            language=language_of_mail(mail),
             arrived_at=arrived_at,
         ),
         now=now,
     )
     return _opened(mail, raw, submitted, via=via, now=now, refers_to=named, notes=notes)
+
+
+def language_of_mail(mail: ReadMail) -> str:
+    """The language the customer is answered in: English when the message says it is written
+    in English (Content-Language: en, en-US, ...; the first tag counts), Indonesian otherwise.
+
+    Kept simple on purpose: the header is the sender's own statement, and most mail programs
+    leave it out, so the faculty's language is the default. Guessing from the words (a
+    language detector) errs on short or mixed texts, and a wrong guess would answer an
+    Indonesian in English; some programs set the header from their own settings rather than
+    the text, which at worst answers in the language the sender's program is set to.
+    """
+    first = mail.header("content-language").split(",")[0].strip().lower()
+    return "en" if first.replace("_", "-").split("-")[0] == "en" else "id"
 
 
 def _opened(mail, raw, submitted: Submitted, *, via, now, refers_to, notes) -> InboundMail:

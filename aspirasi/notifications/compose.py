@@ -20,6 +20,7 @@ from aspirasi.sop.registry import current_sop
 
 from .models import Kind
 from .outbox import Outgoing
+from .recipients import official_language
 
 LANGUAGES = ("id", "en")
 
@@ -224,7 +225,11 @@ def survey_invitation(case) -> Outgoing:
 
 
 # ---------------------------------------------------------------------------------------------
-# To officials (in Indonesian: officials have no language of their own on record yet)
+# To officials, in the language each chose (Indonesian unless they chose English)
+
+
+def _official_language(user, language: str | None) -> str:
+    return language_of(language or official_language(user))
 
 
 def _case_facts(case, step) -> list[tuple[str, str]]:
@@ -238,7 +243,8 @@ def _case_facts(case, step) -> list[tuple[str, str]]:
     ]
 
 
-def case_arrived(case, user, *, language: str = "id") -> Outgoing:
+def case_arrived(case, user, *, language: str | None = None) -> Outgoing:
+    language = _official_language(user, language)
     step = current_sop().step(case.current_step)
     with translation.override(language):
         letter = Letter(
@@ -261,7 +267,8 @@ def case_arrived(case, user, *, language: str = "id") -> Outgoing:
         return render(letter, kind=Kind.CASE_ARRIVED, to=user.email, language=language)
 
 
-def report_arrived(report, user, *, language: str = "id") -> Outgoing:
+def report_arrived(report, user, *, language: str | None = None) -> Outgoing:
+    language = _official_language(user, language)
     sop = current_sop()
     with translation.override(language):
         position = sop.positions.get(report.position)
@@ -286,7 +293,10 @@ def report_arrived(report, user, *, language: str = "id") -> Outgoing:
         return render(letter, kind=Kind.REPORT_ARRIVED, to=user.email, language=language)
 
 
-def deadline_warning(warning, case, user, *, as_superior: bool, language: str = "id") -> Outgoing:
+def deadline_warning(
+    warning, case, user, *, as_superior: bool, language: str | None = None
+) -> Outgoing:
+    language = _official_language(user, language)
     sop = current_sop()
     step = sop.step(warning.step)
     with translation.override(language):
@@ -354,8 +364,9 @@ MARK_WORDS = {
 }
 
 
-def daily_digest(user, rows, total: int, *, language: str = "id") -> Outgoing:
+def daily_digest(user, rows, total: int, *, language: str | None = None) -> Outgoing:
     """`rows`: (case, mark) pairs, the most urgent first; `total`: how many wait in all."""
+    language = _official_language(user, language)
     with translation.override(language):
         table = [
             (

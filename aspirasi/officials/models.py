@@ -68,3 +68,33 @@ class Acting(models.Model):
     def clean(self) -> None:
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date is before the start date.")})
+
+
+class MessageLanguage(models.TextChoices):
+    INDONESIAN = "id", _("Indonesian")
+    ENGLISH = "en", _("English")
+
+
+class LanguagePreference(models.Model):
+    """The language an official's e-mails are written in (arrivals, deadline warnings, the daily
+    digest, reports). Without a row, Indonesian."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="language_preference",
+    )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        choices=MessageLanguage.choices,
+        default=MessageLanguage.INDONESIAN,
+    )
+
+    class Meta:
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

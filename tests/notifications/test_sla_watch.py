@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.engine import perform
@@ -14,6 +14,8 @@ from aspirasi.notifications import schedule
 from aspirasi.notifications.config import worker_config
 from aspirasi.notifications.models import DeadlineWarning, Message, ScheduledJob
 from aspirasi.notifications.sla import watch_deadlines
+from aspirasi.officials.models import LanguagePreference
+from aspirasi.sop.registry import current_sop
 from tests.factories import TUESDAY_9, WITA, make_acting, make_case, make_official, walk
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +198,41 @@ def test_officials_see_what_they_were_warned_about(desks, client):
     assert 'id="deadline-warnings"' not in client.get(reverse("desk:inbox")).content.decode()
     client.force_login(desks["outsider"])
     assert client.get(page).status_code == 403
+
+
+def test_warnings_arrive_at_the_mail_server_in_each_readers_language(desks, mail_server, drain):
+    # The clerk reads Indonesian; the Kabag TU (the clerk's superior) and the Kabag's Plh
+    # chose English.
+    LanguagePreference.objects.create(user=desks["kabag"], language="en")
+    plh = make_official("plh_kabag", "wd3")
+    plh.email = "plh.kabag@ft.example"
+    plh.save()
+    LanguagePreference.objects.create(user=plh, language="en")
+    make_acting(plh, "kabag_tu", dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    case, _ = make_case(now=TUESDAY_9)  # step 2 at the clerk's desk, due 09:10
+    code, link = case.tracking_code, f"https://aspirasi.ft.example/meja/kasus/{case.tracking_code}/"
+    with translation.override("en"):
+        clerk_desk = str(current_sop().positions["kasubbag"].name)
+
+    watch_deadlines(now=TUESDAY_9 + dt.timedelta(minutes=8))  # 80% of 10 working minutes
+    drain()
+    [soon] = mail_server.to("clerk@ft.example")[1:]  # after the case's arrival
+    assert soon.subject == f"[Aspirasi FT Unmul] Hampir jatuh tempo: {code}, langkah 2"
+    assert soon.language == "id" and link in soon.text and f'href="{link}"' in soon.html
+    assert "3 November 2026, 09:10 WITA" in soon.text
+    assert mail_server.to("kabag@ft.example") == []  # "due soon" is the desk's own business
+
+    watch_deadlines(now=TUESDAY_9 + dt.timedelta(minutes=10, seconds=1))
+    drain()
+    [late] = mail_server.to("clerk@ft.example")[2:]
+    assert late.subject == f"[Aspirasi FT Unmul] Terlambat: {code}, langkah 2"
+    assert late.language == "id" and link in late.text
+    assert "Atasan Anda juga telah diberi tahu." in late.text
+    for address in ("kabag@ft.example", "plh.kabag@ft.example"):
+        [superior] = mail_server.to(address)
+        assert superior.subject == (f"[Aspirasi FT Unmul] Overdue at {clerk_desk}: {code}, step 2")
+        assert superior.language == "en"
+        assert f"As superior of {clerk_desk} you are told that case {code}" in superior.text
+        assert "it was due 3 November 2026, 09:10 WITA" in superior.text
+        assert link in superior.text and f'href="{link}"' in superior.html
+    assert mail_server.to("dean@ft.example") == []
