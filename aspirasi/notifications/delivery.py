@@ -176,7 +176,7 @@ def deliver(
         return Outcome("lost", str(exc))
     except PermanentFailure as exc:
         _finish(message, State.REJECTED, error=str(exc))
-        _report(ok=False, detail=f"{message.to}: {exc}")
+        _report(ok=False, detail=str(exc) if message.to in str(exc) else f"{message.to}: {exc}")
         log.warning("message %s to %s rejected: %s", message.pk, message.to, exc)
         return Outcome("rejected", str(exc))
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, the message waits and retries
@@ -456,11 +456,14 @@ def recover_lost_work(*, now: dt.datetime | None = None, config: WorkerConfig | 
     return renewed
 
 
+WORKER_LOST = f"{WorkerLost.__module__}.{WorkerLost.__qualname__}"
+
+
 def _mark_lost(tasks, now: dt.datetime) -> int:
     return tasks.filter(status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.FAILED,
         finished_at=now,
-        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+        exception_class_path=WORKER_LOST,
         traceback="WorkerLost: the worker running this task stopped before it finished; "
         "its work was handed to another task.\n",
     )

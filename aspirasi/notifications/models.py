@@ -135,11 +135,15 @@ class ScheduledJob(models.Model):
     """A periodic job of the worker: when it is next due, and how its last run went.
 
     Several workers (on several machines) share these rows; a worker enqueues a job only after
-    moving `next_run_at` on with a conditional UPDATE, so each run is enqueued once.
+    moving `next_run_at` on with a conditional UPDATE, so each run is enqueued once. The run's
+    task is kept: when its worker dies with it, the sweep runs the job again (for the same
+    moment, `last_enqueued_at`), so a daily job is not lost for the day.
     """
 
     name = models.CharField(max_length=40, primary_key=True)
     next_run_at = models.DateTimeField()
+    # The django-tasks task of the latest run.
+    task_id = models.CharField(max_length=64, blank=True, default="")
     last_enqueued_at = models.DateTimeField(null=True, blank=True)
     last_started_at = models.DateTimeField(null=True, blank=True)
     last_finished_at = models.DateTimeField(null=True, blank=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django_tasks import TaskContext, task
 
 from . import schedule
@@ -20,6 +22,7 @@ def deliver_message(context: TaskContext, message_pk: int) -> str:
 
 
 @task(priority=JOB_PRIORITY)
-def run_scheduled_job(name: str) -> str:
-    """Run one periodic job (the SLA watch, the sweep, the daily digest, pruning)."""
-    return schedule.run_job(name)
+def run_scheduled_job(name: str, at: str | None = None) -> str:
+    """Run one periodic job (the SLA watch, the sweep, the daily digest, pruning); `at` (ISO
+    8601) when it repeats a lost run, for the moment that run was due."""
+    return schedule.run_job(name, dt.datetime.fromisoformat(at) if at else None)

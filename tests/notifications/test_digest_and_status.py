@@ -1,15 +1,20 @@
 """The daily digest of what waits for each official, and the worker's state for the admin."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from aspirasi.cases.engine import ActionInput as T
-from aspirasi.notifications import schedule
+from aspirasi.channels.models import ChannelHealth
+from aspirasi.notifications import compose, schedule
 from aspirasi.notifications.config import worker_config
 from aspirasi.notifications.digest import send_daily_digests
-from aspirasi.notifications.models import Message
+from aspirasi.notifications.models import Message, ScheduledJob
 from aspirasi.notifications.outbox import Outgoing, enqueue
 from aspirasi.notifications.worker import Worker
 from tests.factories import WITA, make_case, make_user, walk
@@ -113,3 +118,114 @@ def test_the_admin_sends_a_refused_message_again_from_the_outbox_list(client, ma
     message.refresh_from_db()
     assert message.state == Message.State.SENT
     assert len(mail_server.to("fixed@example.com")) == 1
+
+
+class Killed(BaseException):
+    """The worker process dies here (nothing after this line of the job runs)."""
+
+
+def test_a_digest_lost_with_its_worker_is_sent_later_that_morning(
+    desks, mail_server, drain, mail_settings, monkeypatch
+):
+    monday = at(2026, 11, 9, 7, 30)
+    make_case(now=at(2026, 11, 6, 9, 0))
+    third, _ = make_case(now=at(2026, 11, 6, 10, 30))
+    walk(
+        third,
+        [
+            (desks["clerk"], "receive", None),
+            (desks["clerk"], "defer", None),
+            (desks["clerk"], "prepare_supporting_info", T(text="Data.")),
+            (desks["clerk"], "hand_over", None),
+        ],
+        start=at(2026, 11, 6, 10, 30),
+    )
+    config = worker_config()
+    ScheduledJob.objects.create(name="daily_digest", next_run_at=monday)
+    assert schedule.tick(now=monday, config=config) == ["daily_digest"]
+    job = ScheduledJob.objects.get(name="daily_digest")
+    assert job.next_run_at == at(2026, 11, 10, 7, 30)  # moved on: tick will not run it again
+    # A worker takes the run and dies after the first official's digest.
+    lost_task = DBTaskResult.objects.get(pk=job.task_id)
+    lost_task.claim("doomed")
+    written = []
+    original = compose.daily_digest
+
+    def digest_then_die(*args, **kwargs):
+        if written:
+            raise Killed
+        written.append(args[0].email)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(compose, "daily_digest", digest_then_die)
+    with pytest.raises(Killed):
+        schedule.run_job("daily_digest", now=monday)
+    monkeypatch.undo()
+    assert written == ["clerk@ft.example"]
+    assert Message.objects.filter(kind="daily_digest").count() == 1
+
+    # Within the stale time the run may still be going: the sweep leaves it alone.
+    assert schedule.recover_lost_runs(config=config) == []
+    # Past it, the sweep runs the job again, as of that morning.
+    later = timezone.now() + dt.timedelta(seconds=config.stale_task_seconds + 1)
+    assert "run again: daily_digest" in schedule.run_job("outbox_sweep", now=later)
+    lost_task.refresh_from_db()
+    assert lost_task.status == TaskResultStatus.FAILED
+    assert lost_task.exception_class_path.endswith("WorkerLost")
+    assert schedule.recover_lost_runs(now=later, config=config) == []  # repeated once
+    drain()
+    job.refresh_from_db()
+    assert job.last_ok is True and job.last_result == "1 digest(s)"  # only the missing one
+    for address in ("clerk@ft.example", "kabag@ft.example"):
+        digests = [m for m in mail_server.to(address) if "hari ini" in m.subject]
+        assert len(digests) == 1, address
+    [kabag] = [m for m in mail_server.to("kabag@ft.example") if "hari ini" in m.subject]
+    assert third.tracking_code in kabag.text
+
+
+def test_a_run_that_failed_with_an_error_is_not_repeated(desks, mail_settings, monkeypatch):
+    config = worker_config()
+    ScheduledJob.objects.create(name="daily_digest", next_run_at=at(2026, 11, 9, 7, 30))
+    schedule.tick(now=at(2026, 11, 9, 7, 30), config=config)
+    monkeypatch.setitem(
+        schedule.JOBS, "daily_digest", dataclasses.replace(schedule.JOBS["daily_digest"], run=_fail)
+    )
+    Worker(worker_id="w", config=config, run_schedule=False).run(until_idle=True)
+    job = ScheduledJob.objects.get(name="daily_digest")
+    assert job.last_ok is False and "RuntimeError" in job.last_error
+    later = timezone.now() + dt.timedelta(seconds=config.stale_task_seconds + 1)
+    assert schedule.recover_lost_runs(now=later, config=config) == []
+
+
+def _fail(now):
+    raise RuntimeError("mail templates missing")
+
+
+def test_the_admin_sees_how_the_e_mail_channel_is_doing(client, mail_server, drain):
+    admin = make_user("admin")
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    page = reverse("notifications:worker_status")
+    assert _health_lines(client.get(page).content.decode()) == []  # nothing checked yet
+
+    mail_server.handler.refuse = {"nobody@example.com"}
+    enqueue(Outgoing("case_closed", "nobody@example.com", "Ditutup", "Isi."), key="h:1")
+    drain()
+    [line] = _health_lines(client.get(page).content.decode())
+    assert 'class="mark overdue"' in line and "Surel (send)" in line
+    assert "gagal (nobody@example.com: 550 5.1.1 No such user here)" in line
+
+    enqueue(Outgoing("case_closed", "warga@example.com", "Ditutup", "Isi."), key="h:2")
+    drain()
+    [line] = _health_lines(client.get(page).content.decode())
+    assert 'class="mark on_time"' in line and "berfungsi" in line and "550" not in line
+    # Other channels' probes belong to the channel register, not here.
+    ChannelHealth.objects.create(
+        channel="website", probe="form", ok=False, detail="down", checked_at=timezone.now()
+    )
+    assert len(_health_lines(client.get(page).content.decode())) == 1
+
+
+def _health_lines(body: str) -> list[str]:
+    return [line for line in body.splitlines() if '<p class="mark' in line]
