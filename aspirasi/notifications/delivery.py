@@ -255,7 +255,14 @@ def _smtp_session(backend: SMTPBackend, email: EmailMultiAlternatives, lease: Le
     payload = email.message().as_bytes(linesep="\r\n")
     # Connecting, TLS and login: each operation gets a share of the time left.
     backend.timeout = lease.timeout(share=1 / OPENING_STEPS)
-    backend.open()
+    try:
+        backend.open()
+    except Exception:
+        if backend.connection is not None:  # e.g. refused at login: do not leave it open
+            with contextlib.suppress(Exception):
+                backend.connection.close()
+            backend.connection = None
+        raise
     smtp = backend.connection
     # From here a watchdog closes the socket at the deadline, whatever the server does.
     watchdog = threading.Timer(max(lease.remaining(), 0.0), _cut, args=(smtp,))
