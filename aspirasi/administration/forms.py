@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aspirasi.cases.models import Category
 from aspirasi.clock.models import CalendarDay
-from aspirasi.officials.models import Holding, position_choices
+from aspirasi.officials.models import Holding, LanguagePreference, position_choices
 
 from . import services
 
@@ -245,3 +245,12 @@ class CalendarDayForm(forms.ModelForm):
         for name, message in errors.items():
             self.add_error(name, message)
         return data
+
+
+class LanguagePreferenceForm(forms.ModelForm):
+    """The language an official's own e-mails are written in."""
+
+    class Meta:
+        model = LanguagePreference
+        fields = ["language"]
+        widgets = {"language": forms.RadioSelect}

@@ -21,4 +21,5 @@ urlpatterns = [
     path("kalender/baru/", views.calendar_day_edit, name="calendar_day_new"),
     path("kalender/<int:pk>/", views.calendar_day_edit, name="calendar_day_edit"),
     path("kalender/<int:pk>/hapus/", views.calendar_day_delete, name="calendar_day_delete"),
+    path("bahasa-surel/", views.my_language, name="my_language"),
 ]

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aspirasi.cases.models import Category
 from aspirasi.clock.models import CalendarDay
-from aspirasi.officials.models import Acting, Holding
+from aspirasi.desk.views import official_required
+from aspirasi.officials.models import Acting, Holding, LanguagePreference
 
 from . import forms, services
 from .permissions import administration_required
@@ -266,3 +267,21 @@ def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
         % {"date": services.day_label(day.date)},
     )
     return redirect("administration:calendar")
+
+
+# ---------------------------------------------------------------------------------------------
+# Every official's own setting
+
+
+@require_http_methods(GET_POST)
+@official_required
+def my_language(request: HttpRequest) -> HttpResponse:
+    """Any official chooses the language of the e-mails the system sends them."""
+    preference = LanguagePreference.objects.filter(user=request.user).first()
+    preference = preference or LanguagePreference(user=request.user)
+    form = forms.LanguagePreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your e-mails will be written in the language you chose."))
+        return redirect("administration:my_language")
+    return _page(request, "administration/my_language.html", {}, form)

@@ -19,4 +19,5 @@ def office_nav_links(context):
     return {
         "may_administer": may_administer(user, held),
         "may_see_register": may_see_register(user, held),
+        "is_official": bool(held) or user.is_superuser,
     }
