@@ -220,8 +220,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ASPIRASI_WORKER = {
     # How often an idle worker looks for work.
     "POLL_SECONDS": float(os.environ.get("ASPIRASI_WORKER_POLL_SECONDS", "1")),
-    # How long a message being sent is held; past it, another worker may take it over.
-    # Must stay well above EMAIL_TIMEOUT.
+    # How long a message being sent is held; past it, another worker may take it over. A send
+    # is cut off at half the lease and the lease is renewed before DATA, so it never outlives it.
     "LEASE_SECONDS": float(os.environ.get("ASPIRASI_OUTBOX_LEASE_SECONDS", "120")),
     # Retries wait BACKOFF_SECONDS, doubling up to BACKOFF_MAX_SECONDS; nothing is ever dropped.
     "BACKOFF_SECONDS": float(os.environ.get("ASPIRASI_OUTBOX_BACKOFF_SECONDS", "30")),
