@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aspirasi.notifications.notify import notify_clarification
+
 from .choices import SOP_PATHS, Status
 from .engine import Incomplete
 from .intake import AspirationInput, Submitted, submit_aspiration
@@ -40,15 +42,18 @@ def add_clarification(
             _("This case is closed; ask for a follow-up instead."),
             {"text": _("This case is closed; ask for a follow-up instead.")},
         )
-    return Clarification.objects.create(
-        aspiration=case,
-        text=text,
-        source=source,
-        received_at=now,
-        step=case.current_step,
-        position=case.current_position,
-        email_message_id=email_message_id,
-    )
+    with transaction.atomic():
+        clarification = Clarification.objects.create(
+            aspiration=case,
+            text=text,
+            source=source,
+            received_at=now,
+            step=case.current_step,
+            position=case.current_position,
+            email_message_id=email_message_id,
+        )
+        notify_clarification(case, clarification)  # in the same transaction (the outbox)
+    return clarification
 
 
 def may_follow_up(case: Aspiration, now: dt.datetime | None = None) -> bool:

@@ -267,6 +267,25 @@ def case_arrived(case, user, *, language: str | None = None) -> Outgoing:
         return render(letter, kind=Kind.CASE_ARRIVED, to=user.email, language=language)
 
 
+def clarification_arrived(case, clarification, user, *, language: str | None = None) -> Outgoing:
+    language = _official_language(user, language)
+    step = current_sop().step(case.current_step)
+    with translation.override(language):
+        letter = Letter(
+            subject=_("The customer clarifies case %(code)s") % {"code": case.tracking_code},
+            greeting=_official_greeting(user),
+            paragraphs=[
+                _("The customer added a clarification to case %(code)s “%(subject)s”:")
+                % {"code": case.tracking_code, "subject": case.subject},
+                clarification.text,
+            ],
+            facts=_case_facts(case, step),
+            link_label=_("Open the case"),
+            link=site_link(reverse("desk:case", args=[case.tracking_code])),
+        )
+        return render(letter, kind=Kind.CLARIFICATION, to=user.email, language=language)
+
+
 def report_arrived(report, user, *, language: str | None = None) -> Outgoing:
     language = _official_language(user, language)
     sop = current_sop()

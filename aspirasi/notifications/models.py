@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     OVERDUE_SUPERIOR = "overdue_superior", _("Step overdue (to the superior)")
     DAILY_DIGEST = "daily_digest", _("Daily digest (to the official)")
     LOST_LINKS = "lost_links", _("Tracking links sent again (to the customer)")
+    CLARIFICATION = "clarification", _("The customer clarifies (to the official)")
 
 
 # Messages whose body holds a working secret link: blanked once delivered (or refused for good).

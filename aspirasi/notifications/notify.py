@@ -99,3 +99,15 @@ def _tell_desk(case, *, key: str, now: dt.datetime, skip=None) -> None:
             aspiration=case,
             now=now,
         )
+
+
+def notify_clarification(case, clarification) -> None:
+    """The customer clarified an open case: whoever holds it now hears of it."""
+    now = clarification.received_at
+    for user in officials_of(case.current_position, timezone.localdate(now)):
+        enqueue(
+            compose.clarification_arrived(case, clarification, user),
+            key=f"clarification:{clarification.pk}:user{user.pk}",
+            aspiration=case,
+            now=now,
+        )

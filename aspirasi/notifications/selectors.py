@@ -33,7 +33,10 @@ def warnings_for(user, *, on: dt.date | None = None, days: int = WARNINGS_SHOWN_
             Q(position__in=positions) | Q(superior_position__in=positions, level=Level.OVERDUE),
             raised_at__gte=since,
         )
-        .select_related("aspiration")
+        # Not select_related: joined before the sort and LIMIT, the cases of every matching
+        # warning were read (PostgreSQL hashed the whole case table); a second query fetches
+        # only the shown page's cases by primary key.
+        .prefetch_related("aspiration")
         .order_by("-raised_at", "-id")
     )
 

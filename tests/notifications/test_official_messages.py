@@ -4,6 +4,7 @@ every holder and its acting official hear of it), in Indonesian, with a link to 
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.engine import report_to_dean
@@ -101,3 +102,30 @@ def test_a_report_of_many_cases_reaches_the_dean_as_one_message(desks, mail_serv
 def test_an_official_without_an_address_is_skipped(officials, mail_server, drain):
     make_case()
     assert list(Message.objects.values_list("kind", flat=True)) == ["receipt"]
+
+
+def test_the_customers_clarification_reaches_the_desk_holding_the_case(
+    desks, client, mail_server, drain
+):
+    case, secret = make_case()
+    walk(
+        case,
+        [
+            (desks["clerk"], "receive", None),
+            (desks["clerk"], "defer", None),
+            (desks["clerk"], "prepare_supporting_info", T(text="Data terlampir.")),
+            (desks["clerk"], "hand_over", None),
+        ],
+    )
+    drain()
+    client.post(
+        reverse("public:clarify", args=[case.tracking_code, secret]),
+        {"text": "Ruangnya B-204, lantai dua."},
+    )
+    drain()
+    mails = [m for m in mail_server.to(desks["kabag"].email) if "klarifikasi" in m.subject.lower()]
+    assert len(mails) == 1
+    assert "Ruangnya B-204" in mails[0].text
+    assert f"{SITE}/meja/kasus/{case.tracking_code}/" in mails[0].text
+    # Only the desk holding the case hears of it.
+    assert "clarification" not in kinds_for(desks["clerk"])
