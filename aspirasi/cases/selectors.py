@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -29,11 +30,19 @@ def customer_view(case: Aspiration) -> dict:
 
 
 def inbox_for(
-    user, on: dt.date | None = None, filters: CaseFilter | None = None
+    user,
+    on: dt.date | None = None,
+    filters: CaseFilter | None = None,
+    *,
+    positions: Iterable[str] | None = None,
 ) -> QuerySet[Aspiration]:
     """Open cases waiting on the positions the user holds or acts for, the most urgent first;
-    `filters` (step, category, channel, customer type, arrival dates, words) narrow them."""
-    positions = list(capacities(user, on))
+    `filters` (step, category, channel, customer type, arrival dates, words) narrow them.
+    `positions` spares the look-up when the caller already has the user's capacities.
+
+    Read from the partial index asp_inbox_status_pos_due: one range per position, already in
+    due-time order, and the paging COUNT never leaves the index."""
+    positions = list(capacities(user, on) if positions is None else positions)
     cases = (
         Aspiration.objects.filter(status=Status.OPEN, current_position__in=positions)
         .select_related("category")
@@ -48,7 +57,9 @@ DUE_SOON_SHARE = 0.8
 def due_mark(
     case: Aspiration, now: dt.datetime | None = None, calendar: WorkingCalendar | None = None
 ) -> str:
-    """on_time, due_soon (80% of the standard's working time used) or overdue."""
+    """on_time, due_soon (80% of the standard's working time used) or overdue.
+
+    `calendar` may be a lazy object: it is only consulted for a case not yet overdue."""
     if not case.step_due_at or not case.step_arrived_at:
         return "on_time"
     now = now or timezone.now()
@@ -57,7 +68,9 @@ def due_mark(
     standard = case.step.time.working_seconds if case.step else None
     if not standard:
         return "on_time"
-    used = (calendar or faculty_calendar()).between(case.step_arrived_at, now)
+    used = (calendar if calendar is not None else faculty_calendar()).between(
+        case.step_arrived_at, now
+    )
     return "due_soon" if used >= DUE_SOON_SHARE * standard else "on_time"
 
 
@@ -65,13 +78,13 @@ def trail_of(case: Aspiration) -> QuerySet[StepRecord]:
     return case.trail.select_related("actor").order_by("seq")
 
 
-def reportable_cases(user) -> QuerySet[Aspiration]:
+def reportable_cases(user, *, positions: Iterable[str] | None = None) -> QuerySet[Aspiration]:
     """Cases at a reporting step whose position the user may act for (step 12)."""
 
     steps = [
         s.number for s in current_sop().case_steps() if any(a.creates_report for a in s.actions)
     ]
-    return inbox_for(user).filter(current_step__in=steps)
+    return inbox_for(user, positions=positions).filter(current_step__in=steps)
 
 
 def reports_for(user) -> QuerySet[Report]:

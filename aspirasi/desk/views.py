@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,7 +29,7 @@ from aspirasi.cases.models import Aspiration, Report, Response
 from aspirasi.cases.selectors import due_mark, inbox_for, reportable_cases, trail_of
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.notes.selectors import notes_context
-from aspirasi.officials.capacity import capacity_for, is_official
+from aspirasi.officials.capacity import capacities, capacity_for, is_official
 from aspirasi.printing.handoff import hand_over_secret
 from aspirasi.printing.selectors import may_see_identity
 from aspirasi.replies.selectors import replies_context
@@ -65,10 +66,10 @@ def _get_case(code: str) -> Aspiration:
 def inbox(request: HttpRequest) -> HttpResponse:
     filter_form = CaseFilterForm(request.GET)
     filters = filter_form.case_filter()
-    page = Paginator(inbox_for(request.user, filters=filters), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    calendar = faculty_calendar()
+    positions = list(capacities(request.user))  # once, for the list and the report button
+    cases = inbox_for(request.user, filters=filters, positions=positions)
+    page = Paginator(cases, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    calendar = SimpleLazyObject(faculty_calendar)  # one query, only if a case is not overdue
     now = timezone.now()
     rows = [(case, due_mark(case, now, calendar)) for case in page.object_list]
     return render(
@@ -77,7 +78,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "page": page,
-            "reportable": reportable_cases(request.user).exists(),
+            "reportable": reportable_cases(request.user, positions=positions).exists(),
             "entry_position": _entry_position(),
             "filter_form": filter_form,
             "filters": filters,
