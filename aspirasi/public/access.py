@@ -24,13 +24,17 @@ class TooManyMisses(Exception):
 
 
 def customer_case(request: HttpRequest, code: str, secret: str) -> Aspiration | None:
-    """The case this pair opens, or None. Raises TooManyMisses while the client is blocked
-    (even for a right pair: a guesser learns nothing from the block either)."""
+    """The case this pair opens, or None. Raises TooManyMisses when a blocked client misses.
+
+    A right pair always opens its case, even from a blocked address: many customers share one
+    address behind a campus NAT, and one guesser must not lock them all out. The guesser gains
+    nothing from this, since a blocked client's misses are all answered alike and a secret has
+    192 bits."""
     client = ratelimit.client_address(request)
-    if ratelimit.exceeded(MISSES, client):
-        raise TooManyMisses
     case = find_by_code_and_secret(code, secret)
     if case is None:
+        if ratelimit.exceeded(MISSES, client):
+            raise TooManyMisses
         ratelimit.hit(MISSES, client)
     return case
 

@@ -130,6 +130,22 @@ def test_the_case_page_shows_the_survey_with_its_index_and_profile(client, offic
     assert "40" in page
 
 
+def test_a_confidential_respondents_profile_is_shown_only_to_those_who_handled_it(
+    client, officials
+):
+    case, _s = answered(officials, privacy=Privacy.CONFIDENTIAL)
+    survey_submit(case=case, answers=answers(4), profile={"age": 47, "sex": "P"})
+    page = reverse("desk:case", args=[case.tracking_code])
+
+    client.force_login(officials["wd3"])  # never held a step of it
+    outsider = client.get(page).content.decode()
+    client.force_login(officials["clerk"])  # answered it
+    handler = client.get(page).content.decode()
+
+    assert 'id="desk-survey"' in outsider and "47" not in outsider
+    assert "47" in handler
+
+
 def test_the_ikm_per_month_page_groups_by_the_faculty_s_months(client, officials):
     first, _ = answered(officials)
     second, _ = answered(officials)
