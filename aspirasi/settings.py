@@ -255,6 +255,9 @@ ASPIRASI_RATE_LIMITS = {
     "lost_link_address": (1, 600),
     "clarify": (20, 3600),
     "survey": (20, 3600),
+    # Failed staff sign-ins, per client address and per user name.
+    "signin": (20, 900),
+    "signin_user": (10, 900),
 }
 # Attachments (aspirasi/attachments): how many files per aspiration and how large each may be.
 ASPIRASI_ATTACHMENT_MAX_FILES = 3

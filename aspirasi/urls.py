@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from aspirasi.desk.signin import SignInView
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The Django admin signs in through the same throttled form as the desk.
+    path("admin/login/", SignInView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("meja/cari/", include("aspirasi.search.urls")),
     path("meja/balasan/", include("aspirasi.replies.urls")),

@@ -4,10 +4,11 @@ from django.urls import path
 from aspirasi.printing import views as printing
 
 from . import views
+from .signin import SignInView
 
 app_name = "desk"
 urlpatterns = [
-    path("masuk/", auth_views.LoginView.as_view(template_name="desk/login.html"), name="login"),
+    path("masuk/", SignInView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.inbox, name="inbox"),
     path("kasus/<str:code>/", views.case_detail, name="case"),
