@@ -79,6 +79,12 @@ def open_follow_up(
     text = (text or "").strip()
     if not text:
         raise Incomplete(_("Write what you still need."), {"text": _("Write what you still need.")})
+    # Checked again under the case's row lock (on SQLite the transaction already holds the write
+    # lock): two requests at once must not both open a follow-up.
+    case = Aspiration.objects.select_for_update().get(pk=case.pk)
+    if not may_follow_up(case, now):
+        message = _("This case takes no follow-up any more.")
+        raise Incomplete(message, {"text": message})
     submitted = submit_aspiration(
         AspirationInput(
             channel=channel,

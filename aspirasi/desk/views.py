@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -47,7 +48,10 @@ def official_required(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not is_official(request.user):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        # Desk pages show identities and internal notes: no shared or browser cache keeps them.
+        add_never_cache_headers(response)
+        return response
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__

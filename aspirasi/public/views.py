@@ -48,6 +48,7 @@ def _secret_link(request: HttpRequest, case: Aspiration, secret: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache  # the answer to a sent form holds the secret link
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "public/submit.html", {"form": AspirationForm()})

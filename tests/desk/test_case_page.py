@@ -355,3 +355,10 @@ def test_inbox_of_an_official_with_two_positions_shows_both(client, officials):
     rows = client.get(INBOX).context["rows"]
 
     assert sorted(case.current_position for case, _ in rows) == ["wd1", "wd3"]
+
+
+def test_desk_pages_are_never_cached(client, officials):
+    case, _ = make_case()
+    client.force_login(officials["clerk"])
+    for url in (reverse("desk:inbox"), reverse("desk:case", args=[case.tracking_code])):
+        assert "no-store" in client.get(url)["Cache-Control"]
