@@ -23,6 +23,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         ASPIRASI_DEBUG="0",
         ASPIRASI_SECRET_KEY=secrets.token_urlsafe(50),
         ASPIRASI_ALLOWED_HOSTS="aspirasi.example.ac.id",
+        ASPIRASI_SITE_URL="https://aspirasi.example.ac.id",
         ASPIRASI_DATA_DIR=str(tmp_path),
     )
     env.update(overrides)
@@ -53,8 +54,11 @@ def test_deploy_check_passes_with_the_production_environment(tmp_path):
         # The embedded default (DEBUG on, the development key) is not fit for production.
         ({"ASPIRASI_DEBUG": "1", "ASPIRASI_SECRET_KEY": ""}, "security.W018"),
         ({"ASPIRASI_SECRET_KEY": "pendek"}, "security.W009"),
+        # Mailed tracking links would point at the development address, or go in the clear.
+        ({"ASPIRASI_SITE_URL": None}, "aspirasi.W001"),
+        ({"ASPIRASI_SITE_URL": "http://aspirasi.example.ac.id"}, "aspirasi.W001"),
     ],
-    ids=["debug-on", "short-secret-key"],
+    ids=["debug-on", "short-secret-key", "no-site-url", "plain-http-site-url"],
 )
 def test_deploy_check_fails_on_an_unsafe_environment(tmp_path, overrides, expected):
     result = check_deploy(production_env(tmp_path, **overrides))
