@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -76,6 +77,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     calendar = SimpleLazyObject(faculty_calendar)  # one query, only if a case is not overdue
     now = timezone.now()
     rows = [(case, due_mark(case, now, calendar)) for case in page.object_list]
+    _label_rows(rows)
     return render(
         request,
         "desk/inbox.html",
@@ -90,6 +92,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
         },
         status=400 if filter_form.errors else 200,
     )
+
+
+def _label_rows(rows) -> None:
+    """The channel and step texts of the inbox's rows, made once per channel and step rather
+    than once per row: get_channel_display and truncating the SOP's activity text cost more
+    than the rest of a row together."""
+    channels = {value: str(label) for value, label in Channel.choices}
+    steps: dict[int | None, str] = {}
+    for case, _mark in rows:
+        case.channel_label = channels.get(case.channel, case.channel)
+        if case.current_step not in steps:
+            step = case.step
+            steps[case.current_step] = (
+                Truncator(step.activity).words(8, truncate=" …") if step else ""
+            )
+        case.step_label = steps[case.current_step]
 
 
 @require_http_methods(["GET", "HEAD"])
