@@ -443,7 +443,13 @@ def _in_child(db: str, argv: list[str]) -> dict | None:
     with tempfile.TemporaryDirectory(prefix="aspirasi-bench-result-") as tmp:
         result_file = Path(tmp) / "result.json"
         command = [sys.executable, __file__, *argv, "--db", db, "--result-file", str(result_file)]
-        code = subprocess.call(command)  # noqa: S603 - this very script
+        process = subprocess.Popen(command)  # noqa: S603 - this very script
+        try:
+            code = process.wait()
+        except BaseException:  # stopped: let the child clean up (its database, its server)
+            process.terminate()
+            process.wait(timeout=120)
+            raise
         if code not in (0, 1) or not result_file.exists():
             print(f"{db}: the benchmark did not finish (exit {code})", file=sys.stderr)
             return None
@@ -453,6 +459,9 @@ def _in_child(db: str, argv: list[str]) -> dict | None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
+    from tests.pgserver import exit_cleanly_on_sigterm
+
+    exit_cleanly_on_sigterm()  # a plain kill still removes the temporary database and server
     if args.measure_in:
         result = measure_only(args)
     elif args.db == "both":
@@ -490,4 +499,8 @@ def _without(argv: list[str], *options: str) -> list[str]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("stopped; temporary database removed", file=sys.stderr)
+        sys.exit(130)
