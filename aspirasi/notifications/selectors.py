@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Case, Count, F, Min, Q, QuerySet, When
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -23,10 +23,18 @@ Level = DeadlineWarning.Level
 WARNINGS_SHOWN_DAYS = 30
 
 
-def warnings_for(user, *, on: dt.date | None = None, days: int = WARNINGS_SHOWN_DAYS):
+def warnings_for(
+    user,
+    *,
+    on: dt.date | None = None,
+    days: int = WARNINGS_SHOWN_DAYS,
+    positions: list[str] | None = None,
+):
     """Warnings addressed to the desks the user holds or acts for today: their own steps, and
-    as superior the overdue steps of the desks below them. Newest first."""
-    positions = list(capacities(user, on))
+    as superior the overdue steps of the desks below them. Newest first. `positions`: the
+    user's positions today, when the caller has already read them."""
+    if positions is None:
+        positions = list(capacities(user, on))
     since = timezone.now() - dt.timedelta(days=days)
     return (
         DeadlineWarning.objects.filter(
@@ -51,17 +59,44 @@ def still_waiting(warning: DeadlineWarning) -> bool:
     )
 
 
-def open_warnings_for(user, *, on: dt.date | None = None) -> list[DeadlineWarning]:
-    """The warnings whose step has not been done yet, the overdue first."""
-    rows = [w for w in warnings_for(user, on=on)[:200] if still_waiting(w)]
+@dataclass(frozen=True)
+class OpenWarnings:
+    """For the inbox: how many step visits the official was warned about that still wait, and
+    the first few of them, the overdue first."""
+
+    count: int
+    first: list[DeadlineWarning]
+
+
+def open_warnings_for(
+    user, *, on: dt.date | None = None, positions: list[str] | None = None, shown: int = 5
+) -> OpenWarnings:
+    # Still waiting is decided by the database (the case is open at the warned visit), so the
+    # inbox reads a count and a handful of rows, not every warning of the last 30 days.
+    waiting = warnings_for(user, on=on, positions=positions).filter(
+        aspiration__status=Status.OPEN,
+        aspiration__current_step=F("step"),
+        aspiration__step_arrived_at=F("step_arrived_at"),
+    )
+    count = waiting.values("aspiration_id", "step", "step_arrived_at").distinct().count()
+    if not count:
+        return OpenWarnings(0, [])
+    # A visit has one warning per level at most, so twice `shown` rows hold `shown` visits.
+    rows = (
+        waiting.prefetch_related(None)
+        .select_related("aspiration")
+        .order_by(Case(When(level=Level.OVERDUE, then=0), default=1), "due_at", "id")[
+            : shown * len(Level.values)
+        ]
+    )
     # One line per visit: an overdue warning makes the earlier "due soon" one moot.
-    seen, result = set(), []
-    for warning in sorted(rows, key=lambda w: (w.level != Level.OVERDUE, w.due_at)):
+    seen, first = set(), []
+    for warning in rows:
         visit = (warning.aspiration_id, warning.step, warning.step_arrived_at)
-        if visit not in seen:
+        if visit not in seen and len(first) < shown:
             seen.add(visit)
-            result.append(warning)
-    return result
+            first.append(warning)
+    return OpenWarnings(count, first)
 
 
 @dataclass(frozen=True)

@@ -236,3 +236,26 @@ def test_warnings_arrive_at_the_mail_server_in_each_readers_language(desks, mail
         assert "it was due 3 November 2026, 09:10 WITA" in superior.text
         assert link in superior.text and f'href="{link}"' in superior.html
     assert mail_server.to("dean@ft.example") == []
+
+
+def test_the_inbox_counts_each_waiting_visit_once_the_overdue_first(desks):
+    from aspirasi.notifications.selectors import open_warnings_for
+
+    early, _ = make_case(now=TUESDAY_9)
+    later, _ = make_case(now=TUESDAY_9 + dt.timedelta(minutes=5))
+    moved, _ = make_case(now=TUESDAY_9)
+    watch_deadlines(now=TUESDAY_9 + dt.timedelta(minutes=12))  # early and moved: overdue
+    watch_deadlines(now=TUESDAY_9 + dt.timedelta(minutes=16))  # later: overdue
+    walk(moved, [(desks["clerk"], "receive", None)], start=TUESDAY_9 + dt.timedelta(minutes=20))
+    # As if raised today: the inbox shows the last 30 days of warnings.
+    DeadlineWarning.objects.update(raised_at=timezone.now())
+
+    shown = open_warnings_for(desks["clerk"])
+
+    assert shown.count == 2  # early and later; moved has gone on to step 3
+    assert [(w.aspiration, w.level) for w in shown.first] == [
+        (early, Level.OVERDUE),
+        (later, Level.OVERDUE),
+    ]
+    # The moved case's warning is still listed on the warnings page, as done.
+    assert open_warnings_for(desks["dean"]).count == 0

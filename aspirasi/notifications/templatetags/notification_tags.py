@@ -1,6 +1,6 @@
 from django import template
 
-from aspirasi.notifications.selectors import open_warnings_for
+from aspirasi.notifications.selectors import OpenWarnings, open_warnings_for
 
 register = template.Library()
 
@@ -11,5 +11,8 @@ def open_warnings(context):
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return []
-    return open_warnings_for(user)
+        return OpenWarnings(0, [])
+    # The desk's context processor has read the user's positions for this request already.
+    held = context.get("my_capacities")
+    positions = [c.position for c in held] if held is not None else None
+    return open_warnings_for(user, positions=positions)
