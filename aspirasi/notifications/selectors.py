@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Min, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from aspirasi.cases.choices import Status
+from aspirasi.cases.models import Aspiration
 from aspirasi.channels.models import ChannelHealth
 from aspirasi.officials.capacity import capacities
 
@@ -73,12 +74,17 @@ def open_warnings_for(
 ) -> OpenWarnings:
     # Still waiting is decided by the database (the case is open at the warned visit), so the
     # inbox reads a count and a handful of rows, not every warning of the last 30 days.
-    waiting = warnings_for(user, on=on, positions=positions).filter(
-        aspiration__status=Status.OPEN,
-        aspiration__current_step=F("step"),
-        aspiration__step_arrived_at=F("step_arrived_at"),
+    # A correlated EXISTS, not a join: the planner must start from the official's few recent
+    # warnings (by position and date), not from every open case (SQLite did, given a join).
+    still_there = Aspiration.objects.filter(
+        pk=OuterRef("aspiration_id"),
+        status=Status.OPEN,
+        current_step=OuterRef("step"),
+        step_arrived_at=OuterRef("step_arrived_at"),
     )
-    count = waiting.values("aspiration_id", "step", "step_arrived_at").distinct().count()
+    waiting = warnings_for(user, on=on, positions=positions).filter(Exists(still_there))
+    # A still-waiting warning is about its case's current visit, so visits are counted by case.
+    count = waiting.aggregate(n=Count("aspiration_id", distinct=True))["n"]
     if not count:
         return OpenWarnings(0, [])
     # A visit has one warning per level at most, so twice `shown` rows hold `shown` visits.
