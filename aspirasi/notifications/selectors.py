@@ -73,7 +73,7 @@ def open_warnings_for(
     user, *, on: dt.date | None = None, positions: list[str] | None = None, shown: int = 5
 ) -> OpenWarnings:
     # Still waiting is decided by the database (the case is open at the warned visit), so the
-    # inbox reads a count and a handful of rows, not every warning of the last 30 days.
+    # inbox reads small tuples of the waiting warnings only, and whole rows for the few shown.
     # A correlated EXISTS, not a join: the planner must start from the official's few recent
     # warnings (by position and date), not from every open case (SQLite did, given a join).
     still_there = Aspiration.objects.filter(
@@ -83,26 +83,24 @@ def open_warnings_for(
         step_arrived_at=OuterRef("step_arrived_at"),
     )
     waiting = warnings_for(user, on=on, positions=positions).filter(Exists(still_there))
-    # A still-waiting warning is about its case's current visit, so visits are counted by case.
-    count = waiting.aggregate(n=Count("aspiration_id", distinct=True))["n"]
-    if not count:
-        return OpenWarnings(0, [])
-    # A visit has one warning per level at most, so twice `shown` rows hold `shown` visits.
+    # One read of small tuples (no dates: turning thousands into datetimes costs more than
+    # the query), sorted by the database: the overdue first, then by due time. One line per
+    # visit: a still-waiting warning is about its case's current visit, so visits are cases
+    # here, and an overdue warning makes the earlier "due soon" one moot.
     rows = (
         waiting.prefetch_related(None)
-        .select_related("aspiration")
-        .order_by(Case(When(level=Level.OVERDUE, then=0), default=1), "due_at", "id")[
-            : shown * len(Level.values)
-        ]
+        .order_by(Case(When(level=Level.OVERDUE, then=0), default=1), "due_at", "id")
+        .values_list("id", "aspiration_id")
     )
-    # One line per visit: an overdue warning makes the earlier "due soon" one moot.
-    seen, first = set(), []
-    for warning in rows:
-        visit = (warning.aspiration_id, warning.step, warning.step_arrived_at)
-        if visit not in seen and len(first) < shown:
-            seen.add(visit)
-            first.append(warning)
-    return OpenWarnings(count, first)
+    cases, first_ids = set(), []
+    for warning_id, case_id in rows:
+        if case_id not in cases:
+            cases.add(case_id)
+            if len(first_ids) < shown:
+                first_ids.append(warning_id)
+    by_id = DeadlineWarning.objects.select_related("aspiration").in_bulk(first_ids)
+    first = [by_id[pk] for pk in first_ids]
+    return OpenWarnings(len(cases), first)
 
 
 @dataclass(frozen=True)
