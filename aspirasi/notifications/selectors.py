@@ -14,6 +14,7 @@ from aspirasi.cases.choices import Status
 from aspirasi.cases.models import Aspiration
 from aspirasi.channels.models import ChannelHealth
 from aspirasi.officials.capacity import capacities
+from aspirasi.sop.registry import current_sop
 
 from .models import DeadlineWarning, Message, ScheduledJob, WorkerBeat
 from .worker import is_alive
@@ -76,9 +77,16 @@ def open_warnings_for(
     # inbox reads small tuples of the waiting warnings only, and whole rows for the few shown.
     # A correlated EXISTS, not a join: the planner must start from the official's few recent
     # warnings (by position and date), not from every open case (SQLite did, given a join).
+    if positions is None:
+        positions = list(capacities(user, on))
+    # A waiting case sits at one of the user's desks (their own warnings) or at a desk they are
+    # the superior of (the overdue ones told to them): naming those desks lets the database
+    # read only their open cases, from the inbox index.
+    below = {p.code for p in current_sop().positions.values() if p.superior in positions}
     still_there = Aspiration.objects.filter(
         pk=OuterRef("aspiration_id"),
         status=Status.OPEN,
+        current_position__in=set(positions) | below,
         current_step=OuterRef("step"),
         step_arrived_at=OuterRef("step_arrived_at"),
     )
