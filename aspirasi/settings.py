@@ -262,3 +262,7 @@ ASPIRASI_RATE_LIMITS = {
 # Attachments (aspirasi/attachments): how many files per aspiration and how large each may be.
 ASPIRASI_ATTACHMENT_MAX_FILES = 3
 ASPIRASI_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Django refuses (400) a request carrying more files than this before anything is parsed; the
+# form's own limit above gives the friendly message. A body-size cap belongs in the proxy in
+# front (e.g. nginx client_max_body_size 20m).
+DATA_UPLOAD_MAX_NUMBER_FILES = 10

@@ -105,6 +105,15 @@ def test_too_many_files_are_refused(client, media, settings):
     assert "2" in response.context["form"].errors["attachments"][0]
 
 
+def test_a_flood_of_files_is_refused_before_any_is_read(client, media):
+    files = [upload(f"foto{n}.jpg", b"x") for n in range(11)]
+
+    response = client.post(SUBMIT, form_data(attachments=files))
+
+    assert response.status_code == 400
+    assert not Aspiration.objects.exists() and not Attachment.objects.exists()
+
+
 def test_an_anonymous_aspiration_refuses_office_documents(client, media):
     typed = form_data(privacy=Privacy.ANONYMOUS)
 
