@@ -111,6 +111,7 @@ def test_a_flood_of_files_is_refused_before_any_is_read(client, media):
     response = client.post(SUBMIT, form_data(attachments=files))
 
     assert response.status_code == 400
+    assert "Tidak ada yang disimpan" in response.content.decode()
     assert not Aspiration.objects.exists() and not Attachment.objects.exists()
 
 
