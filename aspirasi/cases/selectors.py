@@ -15,7 +15,7 @@ from aspirasi.search.query import CaseFilter
 from aspirasi.sop.registry import current_sop
 
 from .choices import Status
-from .models import Aspiration, Report, StepRecord
+from .models import Aspiration, Clarification, Report, StepRecord
 
 
 def customer_view(case: Aspiration) -> dict:
@@ -49,6 +49,18 @@ def inbox_for(
         .order_by(F("step_due_at").asc(nulls_last=True), "id")
     )
     return filters.apply(cases) if filters is not None else cases
+
+
+def clarified_at_this_step(cases) -> set[int]:
+    """The cases (of a page) whose customer sent a clarification since the case reached its
+    current step: the holder has not seen it in a step they did. One query for the page."""
+    arrived = {case.pk: case.step_arrived_at for case in cases if case.step_arrived_at}
+    if not arrived:
+        return set()
+    sent = Clarification.objects.filter(aspiration_id__in=arrived).values_list(
+        "aspiration_id", "received_at"
+    )
+    return {pk for pk, received_at in sent if received_at >= arrived[pk]}
 
 
 DUE_SOON_SHARE = 0.8

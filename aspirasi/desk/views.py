@@ -28,7 +28,13 @@ from aspirasi.cases.engine import (
 )
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
 from aspirasi.cases.models import Aspiration, Report, Response
-from aspirasi.cases.selectors import due_mark, inbox_for, reportable_cases, trail_of
+from aspirasi.cases.selectors import (
+    clarified_at_this_step,
+    due_mark,
+    inbox_for,
+    reportable_cases,
+    trail_of,
+)
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.notes.selectors import notes_context
 from aspirasi.officials.capacity import capacity_for
@@ -80,6 +86,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [(case, due_mark(case, now, calendar)) for case in page.object_list]
     _label_rows(rows)
+    clarified = clarified_at_this_step(page.object_list)
+    for case, _mark in rows:
+        case.clarified = case.pk in clarified
     return render(
         request,
         "desk/inbox.html",

@@ -362,3 +362,24 @@ def test_desk_pages_are_never_cached(client, officials):
     client.force_login(officials["clerk"])
     for url in (reverse("desk:inbox"), reverse("desk:case", args=[case.tracking_code])):
         assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_the_inbox_marks_a_case_the_customer_clarified_at_this_step(client, officials):
+    from aspirasi.cases.clarifications import add_clarification
+
+    quiet, _ = make_case(now=TUESDAY_9)
+    clarified, _ = make_case(now=TUESDAY_9)
+    add_clarification(
+        clarified, "Ruang B-204.", source="web", now=TUESDAY_9 + dt.timedelta(minutes=1)
+    )
+    client.force_login(officials["clerk"])
+
+    rows = {case.pk: case for case, _mark in client.get(reverse("desk:inbox")).context["rows"]}
+
+    assert rows[clarified.pk].clarified and not rows[quiet.pk].clarified
+    # Once the holder has moved the case on, the clarification is no longer new at its step.
+    walk(
+        clarified, [(officials["clerk"], "receive", None)], start=TUESDAY_9 + dt.timedelta(hours=1)
+    )
+    rows = {case.pk: case for case, _mark in client.get(reverse("desk:inbox")).context["rows"]}
+    assert not rows[clarified.pk].clarified
