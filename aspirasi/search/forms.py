@@ -10,6 +10,7 @@ from aspirasi.cases.models import Category
 from aspirasi.sop.registry import current_sop
 
 from .query import CaseFilter
+from .widgets import QuickSelect
 
 MAX_QUERY = 200
 
@@ -32,7 +33,12 @@ class CaseFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     step = forms.TypedChoiceField(
-        label=_("Step"), choices=_step_choices, coerce=int, required=False, empty_value=None
+        label=_("Step"),
+        choices=_step_choices,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
@@ -40,14 +46,19 @@ class CaseFilterForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Any category"),
+        widget=QuickSelect,
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("", _("Any channel"))] + Channel.choices, required=False
+        label=_("Channel"),
+        choices=[("", _("Any channel"))] + Channel.choices,
+        required=False,
+        widget=QuickSelect,
     )
     customer_type = forms.ChoiceField(
         label=_("Customer type"),
         choices=[("", _("Any customer"))] + CustomerType.choices,
         required=False,
+        widget=QuickSelect,
     )
     arrived_from = forms.DateField(
         label=_("Arrived from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
