@@ -194,6 +194,8 @@ def fill(total: int, waiting: int, seed: int):
                         level=level,
                         due_at=case.step_due_at,
                         raised_at=raised,
+                        # The overdue warning took the "due soon" one's place.
+                        settled_at=case.step_due_at if level == "due_soon" else None,
                     )
                 )
         if rng.random() < 0.3:  # an earlier visit was late too
@@ -211,6 +213,7 @@ def fill(total: int, waiting: int, seed: int):
                     level="overdue",
                     due_at=due,
                     raised_at=due,
+                    settled_at=due + dt.timedelta(hours=2),  # the case moved on, as it has
                 )
             )
         return rows

@@ -105,6 +105,11 @@ class DeadlineWarning(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     due_at = models.DateTimeField(_("due at"))
     raised_at = models.DateTimeField(_("warned at"))
+    # When the warning stopped calling for attention: its case left the visit (set in the
+    # engine's transaction) or, for a "due soon" one, the visit's overdue warning took its
+    # place. So a waiting visit has one unsettled warning, and the inbox counts and lists them
+    # by a partial index without looking at the cases.
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -117,6 +122,17 @@ class DeadlineWarning(models.Model):
         indexes = [
             models.Index(fields=["position", "raised_at"], name="warning_position"),
             models.Index(fields=["superior_position", "raised_at"], name="warning_superior"),
+            # Overdue first ("overdue" > "due_soon"), then by due time: the inbox's order.
+            models.Index(
+                fields=["position", "-level", "due_at"],
+                condition=models.Q(settled_at__isnull=True),
+                name="warning_unsettled",
+            ),
+            models.Index(
+                fields=["superior_position", "due_at"],
+                condition=models.Q(settled_at__isnull=True, level="overdue"),
+                name="warning_unsettled_superior",
+            ),
         ]
         verbose_name = _("deadline warning")
         verbose_name_plural = _("deadline warnings")

@@ -7,10 +7,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from aspirasi.cases.choices import SOP_PATHS, Closure, RecordKind
+from aspirasi.cases.choices import SOP_PATHS, Closure, RecordKind, Status
 from aspirasi.sop.registry import current_sop
 
 from . import compose
+from .models import DeadlineWarning
 from .outbox import enqueue
 from .recipients import officials_of
 
@@ -32,6 +33,7 @@ def notify_case_received(case, secret: str, *, entered_by=None, now: dt.datetime
 def notify_case_moved(case, record) -> None:
     """The engine moved a case one action on (`record` is the new line of its trail; `case` is
     already as it is afterwards)."""
+    _settle_warnings(case, record.done_at)
     sop = current_sop()
     now = record.done_at
     action = sop.step(record.step).action(record.action) if record.kind == RecordKind.STEP else None
@@ -111,3 +113,13 @@ def notify_clarification(case, clarification) -> None:
             aspiration=case,
             now=now,
         )
+
+
+def _settle_warnings(case, now: dt.datetime) -> None:
+    """The case left a visit: the warnings about it are settled (the inbox shows unsettled ones).
+    A new visit of the same step (a case back at step 4) has its own arrival time, so only its
+    own warnings stay open."""
+    unsettled = DeadlineWarning.objects.filter(aspiration=case, settled_at__isnull=True)
+    if case.status == Status.OPEN:
+        unsettled = unsettled.exclude(step=case.current_step, step_arrived_at=case.step_arrived_at)
+    unsettled.update(settled_at=now)

@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, Min, OuterRef, Q, QuerySet, When
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from aspirasi.cases.choices import Status
-from aspirasi.cases.models import Aspiration
 from aspirasi.channels.models import ChannelHealth
 from aspirasi.officials.capacity import capacities
-from aspirasi.sop.registry import current_sop
 
 from .models import DeadlineWarning, Message, ScheduledJob, WorkerBeat
 from .worker import is_alive
@@ -73,42 +71,33 @@ class OpenWarnings:
 def open_warnings_for(
     user, *, on: dt.date | None = None, positions: list[str] | None = None, shown: int = 5
 ) -> OpenWarnings:
-    # Still waiting is decided by the database (the case is open at the warned visit), so the
-    # inbox reads small tuples of the waiting warnings only, and whole rows for the few shown.
-    # A correlated EXISTS, not a join: the planner must start from the official's few recent
-    # warnings (by position and date), not from every open case (SQLite did, given a join).
+    """The warnings of visits still waiting at the user's desks (or overdue at the desks below
+    theirs), however old: the engine settles a warning when its case moves on, and an overdue
+    warning settles its visit's "due soon" one, so each unsettled warning is one waiting visit.
+    Both reads use the partial indexes of unsettled warnings, never the cases table."""
     if positions is None:
         positions = list(capacities(user, on))
-    # A waiting case sits at one of the user's desks (their own warnings) or at a desk they are
-    # the superior of (the overdue ones told to them): naming those desks lets the database
-    # read only their open cases, from the inbox index.
-    below = {p.code for p in current_sop().positions.values() if p.superior in positions}
-    still_there = Aspiration.objects.filter(
-        pk=OuterRef("aspiration_id"),
-        status=Status.OPEN,
-        current_position__in=set(positions) | below,
-        current_step=OuterRef("step"),
-        step_arrived_at=OuterRef("step_arrived_at"),
+    if not positions:
+        return OpenWarnings(0, [])
+    waiting = DeadlineWarning.objects.filter(
+        Q(position__in=positions) | Q(superior_position__in=positions, level=Level.OVERDUE),
+        settled_at__isnull=True,
     )
-    waiting = warnings_for(user, on=on, positions=positions).filter(Exists(still_there))
-    # One read of small tuples (no dates: turning thousands into datetimes costs more than
-    # the query), sorted by the database: the overdue first, then by due time. One line per
-    # visit: a still-waiting warning is about its case's current visit, so visits are cases
-    # here, and an overdue warning makes the earlier "due soon" one moot.
-    rows = (
-        waiting.prefetch_related(None)
-        .order_by(Case(When(level=Level.OVERDUE, then=0), default=1), "due_at", "id")
-        .values_list("id", "aspiration_id")
+    count = waiting.count()
+    if not count:
+        return OpenWarnings(0, [])
+    # Overdue first ("overdue" sorts after "due_soon"), then by due time. The few shown are
+    # picked in a subquery, so only they are joined to their cases (SQLite joined all first),
+    # and only the fields the inbox's list shows are read.
+    order = ("-level", "due_at", "id")
+    picked = waiting.order_by(*order).values("pk")[:shown]
+    first = sorted(
+        DeadlineWarning.objects.filter(pk__in=picked)
+        .select_related("aspiration")
+        .only("level", "step", "due_at", "aspiration__tracking_code"),
+        key=lambda w: (w.level != Level.OVERDUE, w.due_at, w.pk),
     )
-    cases, first_ids = set(), []
-    for warning_id, case_id in rows:
-        if case_id not in cases:
-            cases.add(case_id)
-            if len(first_ids) < shown:
-                first_ids.append(warning_id)
-    by_id = DeadlineWarning.objects.select_related("aspiration").in_bulk(first_ids)
-    first = [by_id[pk] for pk in first_ids]
-    return OpenWarnings(len(cases), first)
+    return OpenWarnings(count, first)
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@
 2. Past its due time, a visit is overdue. Otherwise it is nearly due once DUE_SOON_SHARE of the
    standard's working time is used (the inbox's "due soon" mark uses the same rule); wall-clock
    time is an upper bound of working time, so most cases are passed over without the calendar.
-3. Record the warning; the unique constraint on (visit, level) makes it once per visit and level,
-   whoever else runs the watch at the same moment. Its messages are enqueued in the same
-   transaction: to whoever holds the position today (its Plh included) and, when overdue, to the
-   holders of the position's superior (the lines in the SOP file).
+3. Record the warning (an overdue one settles the visit's "due soon" warning, so a waiting
+   visit has one warning to show); the unique constraint on (visit, level) makes it once per
+   visit and level, whoever else runs the watch at the same moment. Its messages are enqueued
+   in the same transaction: to whoever holds the position today (its Plh included) and, when
+   overdue, to the holders of the position's superior (the lines in the SOP file).
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def _raise(case: Aspiration, level: str, now: dt.datetime) -> DeadlineWarning | 
     superior = current_sop().positions[case.current_position].superior or ""
     try:
         with transaction.atomic():
+            if not _still_at_visit(case):
+                return None  # moved on since the watch read it: nothing to warn about
             warning = DeadlineWarning.objects.create(
                 aspiration=case,
                 step=case.current_step,
@@ -94,10 +97,34 @@ def _raise(case: Aspiration, level: str, now: dt.datetime) -> DeadlineWarning | 
                 due_at=case.step_due_at,
                 raised_at=now,
             )
+            if level == Level.OVERDUE:  # it now speaks for the visit
+                DeadlineWarning.objects.filter(
+                    aspiration=case,
+                    step=case.current_step,
+                    step_arrived_at=case.step_arrived_at,
+                    level=Level.DUE_SOON,
+                    settled_at__isnull=True,
+                ).update(settled_at=now)
             _send(warning, case, now)
     except IntegrityError:
         return None  # raised before, by this watch or another worker's
     return warning
+
+
+def _still_at_visit(case: Aspiration) -> bool:
+    """Locks the case while it is still at the visit the watch read. The engine settles a
+    visit's warnings in the transaction that moves the case on; with the row locked here, a
+    warning is either written before that move (and settled by it) or not at all."""
+    return (
+        Aspiration.objects.select_for_update()
+        .filter(
+            pk=case.pk,
+            status=Status.OPEN,
+            current_step=case.current_step,
+            step_arrived_at=case.step_arrived_at,
+        )
+        .exists()
+    )
 
 
 def _send(warning: DeadlineWarning, case: Aspiration, now: dt.datetime) -> None:

@@ -259,3 +259,93 @@ def test_the_inbox_counts_each_waiting_visit_once_the_overdue_first(desks):
     ]
     # The moved case's warning is still listed on the warnings page, as done.
     assert open_warnings_for(desks["dean"]).count == 0
+
+
+def test_moving_a_case_on_settles_the_warnings_of_the_visit_it_left(desks):
+    case, _ = make_case(now=TUESDAY_9)
+    [soon] = watch_deadlines(now=TUESDAY_9 + dt.timedelta(minutes=8))
+    [late] = watch_deadlines(now=TUESDAY_9 + dt.timedelta(minutes=11))
+    soon.refresh_from_db()
+    # The overdue warning speaks for the visit now: one warning waits.
+    assert soon.settled_at == TUESDAY_9 + dt.timedelta(minutes=11)
+    assert late.settled_at is None
+
+    case = walk(case, [(desks["clerk"], "receive", None)], start=TUESDAY_9)
+
+    late.refresh_from_db()
+    assert late.settled_at == case.step_arrived_at  # when the case moved on
+    # The new visit (step 3) is watched on its own, and its warning waits until it moves.
+    [step_3] = watch_deadlines(now=case.step_due_at + dt.timedelta(minutes=1))
+    step_3.refresh_from_db()
+    assert (step_3.step, step_3.settled_at) == (3, None)
+
+
+def test_a_case_coming_back_to_a_step_keeps_only_the_new_visits_warning_open(desks):
+    o = desks
+    case, _ = make_case()
+    case = walk(case, [(o["clerk"], "receive", None), (o["clerk"], "defer", None)])
+    [first] = watch_deadlines(now=case.step_due_at + dt.timedelta(minutes=1))
+    later = case.step_due_at + dt.timedelta(minutes=2)
+    case = walk(
+        case,
+        [
+            (o["clerk"], "prepare_supporting_info", T(text="Data kurang.")),
+            (o["clerk"], "hand_over", None),
+            (o["kabag"], "acknowledge", None),
+            (o["kabag"], "return_for_rework", T(reason="Lampirkan jadwal.")),
+        ],
+        start=later,
+    )
+    [again] = watch_deadlines(now=case.step_due_at + dt.timedelta(minutes=1))
+    first.refresh_from_db()
+    again.refresh_from_db()
+    assert first.step == again.step == 4
+    assert first.settled_at is not None and again.settled_at is None
+
+
+def test_a_watch_that_read_the_case_before_it_moved_raises_no_warning(desks):
+    from aspirasi.notifications.sla import _raise
+
+    case, _ = make_case(now=TUESDAY_9)
+    as_the_watch_read_it = type(case).objects.get(pk=case.pk)
+    walk(case, [(desks["clerk"], "receive", None)], start=TUESDAY_9 + dt.timedelta(minutes=11))
+
+    late = TUESDAY_9 + dt.timedelta(minutes=12)
+    assert _raise(as_the_watch_read_it, Level.OVERDUE, late) is None
+    assert not DeadlineWarning.objects.exists()
+    assert warned(desks["clerk"]) == []
+
+
+def test_the_migration_settles_warnings_of_visits_already_left(desks):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("aspirasi.notifications.migrations.0005_warning_settled")
+    waiting, _ = make_case(now=TUESDAY_9)
+    moved, _ = make_case(now=TUESDAY_9)
+    watch_deadlines(now=TUESDAY_9 + dt.timedelta(minutes=8))
+    watch_deadlines(now=TUESDAY_9 + dt.timedelta(minutes=11))
+    walk(moved, [(desks["clerk"], "receive", None)], start=TUESDAY_9 + dt.timedelta(minutes=20))
+    DeadlineWarning.objects.update(settled_at=None)  # as before the field existed
+
+    migration.settle(apps, None)
+
+    unsettled = DeadlineWarning.objects.filter(settled_at__isnull=True)
+    assert [(w.aspiration_id, w.level) for w in unsettled] == [(waiting.pk, Level.OVERDUE)]
+
+
+def test_the_inbox_shows_a_waiting_visit_however_long_ago_it_was_warned(desks):
+    from aspirasi.notifications.selectors import open_warnings_for
+
+    case, _ = make_case(now=TUESDAY_9)
+    watch_deadlines(now=TUESDAY_9 + dt.timedelta(minutes=8))
+    watch_deadlines(now=TUESDAY_9 + dt.timedelta(minutes=11))
+    DeadlineWarning.objects.update(raised_at=timezone.now() - dt.timedelta(days=90))
+
+    for_clerk = open_warnings_for(desks["clerk"])
+    assert for_clerk.count == 1  # one visit: its overdue warning, not also the "due soon"
+    assert [(w.aspiration, w.level) for w in for_clerk.first] == [(case, Level.OVERDUE)]
+    for_superior = open_warnings_for(desks["kabag"])  # the clerk's desk is below the Kabag TU's
+    assert [(w.aspiration, w.level) for w in for_superior.first] == [(case, Level.OVERDUE)]
+    assert open_warnings_for(desks["wd1"]).count == 0
