@@ -9,7 +9,7 @@ officials acting at once cannot both win, on SQLite as on PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -60,6 +60,10 @@ class ActionInput:
     reason: str = ""
     vice_dean: str = ""
     duplicate_of: str = ""
+    # Called with the response the action writes or sends, in its transaction and before
+    # anyone is told: the desk attaches the response's file (a signed letter) here, so the
+    # customer's e-mail can say it is there.
+    with_response: Callable[[Response], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -332,8 +336,9 @@ def _write_outputs(
             judged_by=user,
             judged_at=now,
         )
+    response = None
     if "response" in needs:
-        Response.objects.create(
+        response = Response.objects.create(
             aspiration=case,
             step=action.step.number,
             text=data.text.strip(),
@@ -353,6 +358,9 @@ def _write_outputs(
             # outside the faculty has seen it, so the draft itself becomes the final text.
             changes["text"] = data.text.strip()
         Response.objects.filter(pk=draft.pk).update(**changes)
+        response = draft
+    if response is not None and data.with_response is not None:
+        data.with_response(response)
     reindex_case(case)  # the search index follows the case's texts, in the same transaction
 
 

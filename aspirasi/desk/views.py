@@ -169,21 +169,21 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         return redirect("desk:case", code=code)
     if not form.is_valid():
         return _render_case(request, case, failed=form, status=400)
-    data = ActionInput(
-        text=form.cleaned_data.get("text", ""),
-        reason=form.cleaned_data.get("reason", ""),
-        vice_dean=form.cleaned_data.get("vice_dean", ""),
-        duplicate_of=form.cleaned_data.get("duplicate_of", ""),
-    )
     try:
         # The action and the response's file: both or neither.
         with staging() as stage, transaction.atomic():
+
+            def attach_file(response: Response) -> None:
+                attach(case, form.prepared_file, stage=stage, response=response)
+
+            data = ActionInput(
+                text=form.cleaned_data.get("text", ""),
+                reason=form.cleaned_data.get("reason", ""),
+                vice_dean=form.cleaned_data.get("vice_dean", ""),
+                duplicate_of=form.cleaned_data.get("duplicate_of", ""),
+                with_response=attach_file if form.prepared_file else None,
+            )
             perform(case, request.user, action, data)
-            if form.prepared_file:
-                written = _response_of_step(case, form.file_response_step)
-                if written is None:  # the form offers a file only where there is a response
-                    raise RuntimeError(f"no response of step {form.file_response_step}")
-                attach(case, form.prepared_file, stage=stage, response=written)
     except CaseMovedOn as exc:
         messages.error(request, exc.message)
         return redirect("desk:case", code=code)
@@ -195,11 +195,6 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         return _render_case(request, case, failed=form, status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": match.label})
     return redirect("desk:case", code=code)
-
-
-def _response_of_step(case: Aspiration, step: int | None) -> Response | None:
-    """The response written at this step, just now or as the draft being sent."""
-    return case.responses.filter(step=step).order_by("-written_at", "-id").first()
 
 
 def _entry_position() -> str:

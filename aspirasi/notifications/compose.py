@@ -146,6 +146,19 @@ def response_given(case, response, *, closed: bool) -> Outgoing:
     language = language_of(case.language)
     with translation.override(language):
         after = [_("Your case is now closed.")] if closed else []
+        files = [a.download_name for a in response.files.all()] if response is not None else []
+        if files:
+            after.insert(
+                0,
+                ngettext(
+                    "The response comes with a file, which you can download from the tracking "
+                    "page: %(names)s.",
+                    "The response comes with files, which you can download from the tracking "
+                    "page: %(names)s.",
+                    len(files),
+                )
+                % {"names": ", ".join(files)},
+            )
         letter = Letter(
             subject=_("A response to your aspiration %(code)s") % {"code": case.tracking_code},
             greeting=_customer_greeting(case),

@@ -10,6 +10,7 @@ from aspirasi.cases.choices import Privacy
 from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.engine import CaseMovedOn
 from aspirasi.cases.models import Aspiration, Response
+from aspirasi.notifications.models import Message
 from tests.factories import make_case, walk
 from tests.public.helpers import AUTHOR, docx_with_author, files_under, pdf_with_author, upload
 
@@ -24,6 +25,11 @@ def act(client, case, action: str, **fields):
 
 def track_url(case, secret):
     return reverse("public:track", args=[case.tracking_code, secret])
+
+
+def told_customer(case) -> str:
+    """The text of the e-mail that told the customer of the response."""
+    return Message.objects.get(to=case.customer_email, kind="response_given").text_body
 
 
 def file_url(case, secret, attachment):
@@ -76,6 +82,8 @@ def test_the_clerk_answers_with_a_signed_letter_and_the_customer_downloads_it(
     )
     [stored] = files_under(media)
     assert AUTHOR.encode() not in stored.read_bytes()  # cleaned like a customer's file
+    # The customer's e-mail, written in the same transaction, says the letter is there.
+    assert "Surat_Balasan.pdf" in told_customer(case)
     # Officials see it with the response, not among the customer's attachments.
     page = client.get(reverse("desk:case", args=[case.tracking_code])).content.decode()
     assert reverse("attachments:official", args=[letter.pk]) in page
@@ -140,6 +148,8 @@ def test_a_draft_s_file_reaches_the_customer_only_when_the_draft_is_sent(
         "rancangan.pdf",
         "surat_bertanda_tangan.pdf",
     }
+    told = told_customer(case)
+    assert "rancangan.pdf" in told and "surat_bertanda_tangan.pdf" in told
     client.logout()
     page = client.get(track_url(case, secret)).content.decode()
     for attachment in sent.files.all():
