@@ -139,22 +139,10 @@ def test_the_deans_overdue_step_has_no_superior_and_the_acting_dean_hears_it(des
     assert warned(o["wd1"]) == []
 
 
-def test_coming_back_to_a_step_is_a_new_visit_watched_anew(desks):
-    o = desks
-    case, _ = make_case()
-    case = walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-        ],
-    )
-    first_visit = case.step_arrived_at
-    assert [w.level for w in watch_deadlines(now=case.step_due_at + dt.timedelta(minutes=1))] == [
-        Level.OVERDUE
-    ]
-    later = case.step_due_at + dt.timedelta(minutes=2)
-    case = walk(
+def back_at_step_4(case, o):
+    """From step 4, late: the clerk's supporting information goes up and is returned for
+    rework, so the case comes back to step 4 (a new visit)."""
+    return walk(
         case,
         [
             (o["clerk"], "prepare_supporting_info", T(text="Data kurang.")),
@@ -162,8 +150,18 @@ def test_coming_back_to_a_step_is_a_new_visit_watched_anew(desks):
             (o["kabag"], "acknowledge", None),
             (o["kabag"], "return_for_rework", T(reason="Lampirkan jadwal.")),
         ],
-        start=later,
+        start=case.step_due_at + dt.timedelta(minutes=2),
     )
+
+
+def test_coming_back_to_a_step_is_a_new_visit_watched_anew(desks):
+    case, _ = make_case()
+    case = walk(case, [(desks["clerk"], "receive", None), (desks["clerk"], "defer", None)])
+    first_visit = case.step_arrived_at
+    assert [w.level for w in watch_deadlines(now=case.step_due_at + dt.timedelta(minutes=1))] == [
+        Level.OVERDUE
+    ]
+    case = back_at_step_4(case, desks)
     assert case.current_step == 4 and case.step_arrived_at != first_visit
     [again] = watch_deadlines(now=case.step_due_at + dt.timedelta(minutes=1))
     assert (again.step, again.level) == (4, Level.OVERDUE)
@@ -281,21 +279,10 @@ def test_moving_a_case_on_settles_the_warnings_of_the_visit_it_left(desks):
 
 
 def test_a_case_coming_back_to_a_step_keeps_only_the_new_visits_warning_open(desks):
-    o = desks
     case, _ = make_case()
-    case = walk(case, [(o["clerk"], "receive", None), (o["clerk"], "defer", None)])
+    case = walk(case, [(desks["clerk"], "receive", None), (desks["clerk"], "defer", None)])
     [first] = watch_deadlines(now=case.step_due_at + dt.timedelta(minutes=1))
-    later = case.step_due_at + dt.timedelta(minutes=2)
-    case = walk(
-        case,
-        [
-            (o["clerk"], "prepare_supporting_info", T(text="Data kurang.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "return_for_rework", T(reason="Lampirkan jadwal.")),
-        ],
-        start=later,
-    )
+    case = back_at_step_4(case, desks)
     [again] = watch_deadlines(now=case.step_due_at + dt.timedelta(minutes=1))
     first.refresh_from_db()
     again.refresh_from_db()
