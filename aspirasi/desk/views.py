@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,7 +28,6 @@ from aspirasi.cases.engine import (
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
 from aspirasi.cases.models import Aspiration, Report, Response
 from aspirasi.cases.selectors import (
-    clarified_at_this_step,
     due_mark,
     inbox_for,
     reportable_cases,
@@ -47,6 +45,7 @@ from aspirasi.sop.registry import current_sop
 
 from .context import request_capacities
 from .forms import ActionForm, ManualIntakeForm
+from .inbox_rows import inbox_rows
 
 
 def official_required(view):
@@ -83,12 +82,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     cases = inbox_for(request.user, filters=filters, positions=positions)
     page = Paginator(cases, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = SimpleLazyObject(faculty_calendar)  # one query, only if a case is not overdue
-    now = timezone.now()
-    rows = [(case, due_mark(case, now, calendar)) for case in page.object_list]
-    _label_rows(rows)
-    clarified = clarified_at_this_step(page.object_list)
-    for case, _mark in rows:
-        case.clarified = case.pk in clarified
+    rows = inbox_rows(page.object_list, now=timezone.now(), calendar=calendar)
     return render(
         request,
         "desk/inbox.html",
@@ -103,22 +97,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         },
         status=400 if filter_form.errors else 200,
     )
-
-
-def _label_rows(rows) -> None:
-    """The channel and step texts of the inbox's rows, made once per channel and step rather
-    than once per row: get_channel_display and truncating the SOP's activity text cost more
-    than the rest of a row together."""
-    channels = {value: str(label) for value, label in Channel.choices}
-    steps: dict[int | None, str] = {}
-    for case, _mark in rows:
-        case.channel_label = channels.get(case.channel, case.channel)
-        if case.current_step not in steps:
-            step = case.step
-            steps[case.current_step] = (
-                Truncator(step.activity).words(8, truncate=" …") if step else ""
-            )
-        case.step_label = steps[case.current_step]
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -42,7 +42,7 @@ class MessageAdmin(ReadOnly):
 
 @admin.register(DeadlineWarning)
 class DeadlineWarningAdmin(ReadOnly):
-    list_display = ["raised_at", "aspiration", "step", "position", "level", "due_at"]
+    list_display = ["raised_at", "aspiration", "step", "position", "level", "due_at", "settled_at"]
     list_filter = ["level", "position"]
     search_fields = ["aspiration__tracking_code"]
 

@@ -68,7 +68,7 @@ def test_new_holder_sees_and_acts_on_the_old_holders_waiting_case_at_once(client
     # The new holder finds the case in the inbox and moves it on.
     client.force_login(successor)
     inbox = client.get(INBOX)
-    assert [c.pk for c, _mark in inbox.context["rows"]] == [case.pk]
+    assert [row["code"] for row in inbox.context["rows"]] == [case.tracking_code]
     assert act(client, case, "receive").status_code == 302
     record = StepRecord.objects.get(aspiration=case)
     assert (record.step, record.actor, record.position) == (2, successor, "kasubbag")
