@@ -309,6 +309,25 @@ def fill(total: int, waiting: int, seed: int):
     return official
 
 
+def reference_ms() -> float:
+    """This machine's speed just now: the median time of a fixed pure-Python loop (about 15 ms
+    on a quiet spell of the 2-core machine these figures were taken on). A shared machine's
+    speed drifts by up to 2x within minutes; this lets runs be compared."""
+
+    def loop() -> int:
+        total = 0
+        for i in range(300_000):
+            total += i * i % 7
+        return total
+
+    times = []
+    for _ in range(15):
+        started = time.perf_counter()
+        loop()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
@@ -365,7 +384,10 @@ def measure(user, args) -> dict:
 
     profiler = cProfile.Profile() if args.profile else None
     times = []
-    for _ in range(args.runs):
+    reference = [reference_ms()]
+    for run in range(args.runs):
+        if run and run % 25 == 0:  # the machine's speed, through the measurement
+            reference.append(reference_ms())
         if profiler:
             profiler.enable()
         started = time.perf_counter()
@@ -393,6 +415,7 @@ def measure(user, args) -> dict:
         "min": min(times),
         "queries": query_count,
         "limit": args.limit,
+        "reference": statistics.median([*reference, reference_ms()]),
     }
 
 
@@ -436,7 +459,8 @@ def report(result: dict) -> str:
     return (
         f"{result['db']:<10} {result['cases']:>9,} cases, {result['waiting']:,} waiting: "
         f"median {result['median']:.1f} ms, p95 {result['p95']:.1f} ms "
-        f"(min {result['min']:.1f}), {result['queries']} queries, {result['runs']} runs "
+        f"(min {result['min']:.1f}), {result['queries']} queries, {result['runs']} runs, "
+        f"reference loop {result['reference']:.1f} ms "
         f"-> {verdict} (limit {result['limit']:g} ms on median and p95)"
     )
 

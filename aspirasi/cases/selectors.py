@@ -57,8 +57,11 @@ def clarified_at_this_step(cases) -> set[int]:
     arrived = {case.pk: case.step_arrived_at for case in cases if case.step_arrived_at}
     if not arrived:
         return set()
-    sent = Clarification.objects.filter(aspiration_id__in=arrived).values_list(
-        "aspiration_id", "received_at"
+    # No ordering: the model's would join the cases to sort by theirs.
+    sent = (
+        Clarification.objects.filter(aspiration_id__in=arrived)
+        .order_by()
+        .values_list("aspiration_id", "received_at")
     )
     return {pk for pk, received_at in sent if received_at >= arrived[pk]}
 
