@@ -19,6 +19,18 @@ from aspirasi.cases.models import Aspiration
 from aspirasi.cases.selectors import clarified_at_this_step, due_mark
 from aspirasi.clock.working_time import WorkingCalendar
 
+# What the rows read of a case: the inbox loads only these (and the category), not the
+# aspiration's text and the customer's details.
+FIELDS = (
+    "tracking_code",
+    "subject",
+    "channel",
+    "category",
+    "current_step",
+    "step_arrived_at",
+    "step_due_at",
+)
+
 
 def inbox_rows(
     cases: Sequence[Aspiration], *, now: dt.datetime, calendar: WorkingCalendar

@@ -45,6 +45,7 @@ from aspirasi.sop.registry import current_sop
 
 from .context import request_capacities
 from .forms import ActionForm, ManualIntakeForm
+from .inbox_rows import FIELDS as ROW_FIELDS
 from .inbox_rows import inbox_rows
 
 
@@ -79,7 +80,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filter_form = CaseFilterForm(request.GET)
     filters = filter_form.case_filter()
     positions = list(request_capacities(request))  # for the list and the report button
-    cases = inbox_for(request.user, filters=filters, positions=positions)
+    cases = inbox_for(request.user, filters=filters, positions=positions).only(*ROW_FIELDS)
     page = Paginator(cases, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = SimpleLazyObject(faculty_calendar)  # one query, only if a case is not overdue
     rows = inbox_rows(page.object_list, now=timezone.now(), calendar=calendar)

@@ -386,3 +386,19 @@ def test_the_inbox_marks_a_case_the_customer_clarified_at_this_step(client, offi
     )
     rows = {row["code"]: row for row in client.get(reverse("desk:inbox")).context["rows"]}
     assert not rows[clarified.tracking_code]["clarified"]
+
+
+def test_the_inbox_reads_the_same_few_queries_however_many_cases_wait(client, officials):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officials["clerk"])
+
+    def queries_with(waiting: int) -> int:
+        while Aspiration.objects.filter(status=Status.OPEN).count() < waiting:
+            make_case(now=TUESDAY_9)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(INBOX).status_code == 200
+        return len(captured.captured_queries)
+
+    assert queries_with(2) == queries_with(12)
