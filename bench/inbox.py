@@ -8,7 +8,9 @@ session, view, queries, template with the filter form, due marks and warnings bl
 It runs with DEBUG off, as in production (queries are counted with CaptureQueriesContext).
 
 Prints median, p95 and the number of queries per database, and PASS/FAIL against --limit
-(50 ms) on both median and p95; exits 1 when any database fails.
+(50 ms) on both median and p95; exits 1 when any database fails. It also prints the median of a
+fixed pure-Python loop timed through the run ("reference loop"): the shared machine's speed
+drifts, and this shows how fast it was.
 
     uv run python bench/inbox.py                       # SQLite and PostgreSQL, 100k / 2,000
     uv run python bench/inbox.py --db sqlite --cases 20000 --waiting 500 --runs 50
