@@ -252,7 +252,10 @@ def test_every_failed_pair_looks_the_same(client, officials):
     attempts = {
         "another case's secret": (case_b.tracking_code, secret_a),
         "swapped codes": (case_a.tracking_code, secret_b),
-        "secret off by one character": (case_a.tracking_code, secret_a[:-1] + "x"),
+        "secret off by one character": (
+            case_a.tracking_code,
+            secret_a[:-1] + ("y" if secret_a.endswith("x") else "x"),  # never the secret itself
+        ),
         "a code nobody has yet": (f"ASP-{year}-999999", secret_a),
         "a guessed code and secret": (f"ASP-{year}-000001", "tebak-tebakan"),
         "a malformed code": ("ASP-XX-1", secret_a),
