@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.clock.working_time import WorkingCalendar
@@ -67,6 +68,13 @@ def clarified_at_this_step(cases) -> set[int]:
 
 
 DUE_SOON_SHARE = 0.8
+
+# The words for due_mark's answers, wherever a mark is shown (inbox, digest).
+DUE_MARK_LABELS = {
+    "overdue": gettext_lazy("overdue"),
+    "due_soon": gettext_lazy("due soon"),
+    "on_time": gettext_lazy("on time"),
+}
 
 
 def due_mark(

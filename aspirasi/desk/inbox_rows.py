@@ -12,11 +12,10 @@ from collections.abc import Sequence
 
 from django.urls import reverse
 from django.utils.text import Truncator
-from django.utils.translation import gettext as _
 
 from aspirasi.cases.choices import Channel
 from aspirasi.cases.models import Aspiration
-from aspirasi.cases.selectors import clarified_at_this_step, due_mark
+from aspirasi.cases.selectors import DUE_MARK_LABELS, clarified_at_this_step, due_mark
 from aspirasi.clock.working_time import WorkingCalendar
 
 # What the rows read of a case: the inbox loads only these (and the category), not the
@@ -38,7 +37,7 @@ def inbox_rows(
     """`calendar` may be lazy: due marks consult it only for a case not yet overdue."""
     # Texts made once per request (in its language), not once per row.
     channels = {value: str(label) for value, label in Channel.choices}
-    marks = {"overdue": _("overdue"), "due_soon": _("due soon"), "on_time": _("on time")}
+    marks = {mark: str(label) for mark, label in DUE_MARK_LABELS.items()}
     steps: dict[int | None, str] = {}
     clarified = clarified_at_this_step(cases)
     rows = []

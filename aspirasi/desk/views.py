@@ -27,12 +27,7 @@ from aspirasi.cases.engine import (
 )
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
 from aspirasi.cases.models import Aspiration, Report, Response
-from aspirasi.cases.selectors import (
-    due_mark,
-    inbox_for,
-    reportable_cases,
-    trail_of,
-)
+from aspirasi.cases.selectors import due_mark, inbox_for, reportable_cases, trail_of
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.notes.selectors import notes_context
 from aspirasi.officials.capacity import capacity_for

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from aspirasi.cases.choices import Closure
+from aspirasi.cases.selectors import DUE_MARK_LABELS
 from aspirasi.sop.registry import current_sop
 
 from .models import Kind
@@ -389,13 +390,6 @@ def deadline_warning(
         return render(letter, kind=kind, to=user.email, language=language)
 
 
-MARK_WORDS = {
-    "overdue": lambda: _("overdue"),
-    "due_soon": lambda: _("due soon"),
-    "on_time": lambda: _("on time"),
-}
-
-
 def daily_digest(user, rows, total: int, *, language: str | None = None) -> Outgoing:
     """`rows`: (case, mark) pairs, the most urgent first; `total`: how many wait in all."""
     language = _official_language(user, language)
@@ -406,7 +400,7 @@ def daily_digest(user, rows, total: int, *, language: str | None = None) -> Outg
                 case.subject,
                 str(case.current_step),
                 when(case.step_due_at),
-                MARK_WORDS[mark](),
+                str(DUE_MARK_LABELS[mark]),
                 site_link(reverse("desk:case", args=[case.tracking_code])),
             )
             for case, mark in rows

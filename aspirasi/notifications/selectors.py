@@ -23,18 +23,10 @@ Level = DeadlineWarning.Level
 WARNINGS_SHOWN_DAYS = 30
 
 
-def warnings_for(
-    user,
-    *,
-    on: dt.date | None = None,
-    days: int = WARNINGS_SHOWN_DAYS,
-    positions: list[str] | None = None,
-):
+def warnings_for(user, *, on: dt.date | None = None, days: int = WARNINGS_SHOWN_DAYS):
     """Warnings addressed to the desks the user holds or acts for today: their own steps, and
-    as superior the overdue steps of the desks below them. Newest first. `positions`: the
-    user's positions today, when the caller has already read them."""
-    if positions is None:
-        positions = list(capacities(user, on))
+    as superior the overdue steps of the desks below them. Newest first."""
+    positions = list(capacities(user, on))
     since = timezone.now() - dt.timedelta(days=days)
     return (
         DeadlineWarning.objects.filter(
