@@ -4,6 +4,7 @@ The embedded default (no environment at all) is SQLite in ./var with DEBUG on; p
 ASPIRASI_SECRET_KEY, ASPIRASI_DEBUG=0, ASPIRASI_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -23,6 +24,42 @@ def env_bool(name: str, default: bool) -> bool:
     if value.lower() in ("0", "false", "no", "off"):
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}")
+
+
+def env_number(name: str, default: float, *, kind: type = float, minimum: float = 0) -> float:
+    """A number from the environment; bad input stops start-up naming the variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return kind(default)
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be {'a whole number' if kind is int else 'a number'}, not {value!r}"
+        ) from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value!r}")
+    return number
+
+
+def env_hours(name: str, default: str) -> tuple[str, str]:
+    """Opening hours written "HH:MM-HH:MM", opening before closing."""
+    value = os.environ.get(name, default)
+    opens, _sep, closes = value.partition("-")
+    try:
+        valid = _time(opens) < _time(closes)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ImproperlyConfigured(
+            f"{name} must be opening hours such as 07:30-16:00 (opening before closing), "
+            f"not {value!r}"
+        )
+    return opens.strip(), closes.strip()
+
+
+def _time(text: str) -> dt.time:
+    return dt.time.fromisoformat(text.strip())
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -57,7 +94,7 @@ def sqlite_database(path: Path) -> dict:
             # failing with "database is locked" when it upgrades a read to a write.
             "transaction_mode": "IMMEDIATE",
             # Seconds to wait for another writer's lock (the e-mail intake's tests shorten it).
-            "timeout": float(os.environ.get("ASPIRASI_SQLITE_TIMEOUT", "20")),
+            "timeout": env_number("ASPIRASI_SQLITE_TIMEOUT", 20),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
@@ -157,9 +194,10 @@ USE_I18N = True
 TIME_ZONE = "Asia/Makassar"
 USE_TZ = True
 
-# The faculty's working hours (SOP decision 6); days off and extra working days are kept in the
-# database by the admin (aspirasi.clock.CalendarDay).
-ASPIRASI_WORKING_HOURS = ("07:30", "16:00")
+# The faculty calendar's opening hours (SOP decision 6), the one place a working day's length is
+# set: "1 hari" in the SOP file is one working day of them. Days off and extra working days are
+# kept in the database by the admin (aspirasi.clock.CalendarDay).
+ASPIRASI_WORKING_HOURS = env_hours("ASPIRASI_WORKING_HOURS", "07:30-16:00")
 # Another SOP file (a new revision); the default is aspirasi/sop/sp54.toml.
 ASPIRASI_SOP_FILE = os.environ.get("ASPIRASI_SOP_FILE") or None
 ASPIRASI_SITE_URL = os.environ.get("ASPIRASI_SITE_URL", "http://127.0.0.1:8000")
@@ -175,7 +213,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("ASPIRASI_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("ASPIRASI_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_number("ASPIRASI_HSTS_SECONDS", 31536000, kind=int)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     if env_bool("ASPIRASI_BEHIND_PROXY", False):
@@ -191,7 +229,7 @@ LOGGING = {
 
 # Outgoing mail: the worker delivers the outbox through this SMTP server.
 EMAIL_HOST = os.environ.get("ASPIRASI_SMTP_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("ASPIRASI_SMTP_PORT", "25"))
+EMAIL_PORT = env_number("ASPIRASI_SMTP_PORT", 25, kind=int)
 EMAIL_HOST_USER = os.environ.get("ASPIRASI_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ASPIRASI_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ASPIRASI_SMTP_TLS", False)
@@ -207,31 +245,31 @@ EMAIL_FILE_PATH = DATA_DIR / "mail"
 # Incoming mail (aspirasi/mailintake): the MTA pipes each message to bin/aspirasi-mail-intake,
 # or `manage.py poll_imap` takes the unseen messages of this mailbox.
 ASPIRASI_IMAP_HOST = os.environ.get("ASPIRASI_IMAP_HOST", "")
-ASPIRASI_IMAP_PORT = int(os.environ.get("ASPIRASI_IMAP_PORT", "993"))
+ASPIRASI_IMAP_PORT = env_number("ASPIRASI_IMAP_PORT", 993, kind=int)
 ASPIRASI_IMAP_USER = os.environ.get("ASPIRASI_IMAP_USER", "")
 ASPIRASI_IMAP_PASSWORD = os.environ.get("ASPIRASI_IMAP_PASSWORD", "")
 ASPIRASI_IMAP_MAILBOX = os.environ.get("ASPIRASI_IMAP_MAILBOX", "INBOX")
 ASPIRASI_IMAP_SSL = env_bool("ASPIRASI_IMAP_SSL", True)
-ASPIRASI_IMAP_TIMEOUT = float(os.environ.get("ASPIRASI_IMAP_TIMEOUT", "30"))
+ASPIRASI_IMAP_TIMEOUT = env_number("ASPIRASI_IMAP_TIMEOUT", 30)
 
 # Background work (manage.py run_worker): django-tasks on its database backend delivers the
 # outbox and runs the SLA watch. Every interval is settable, so tests never wait long.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ASPIRASI_WORKER = {
     # How often an idle worker looks for work.
-    "POLL_SECONDS": float(os.environ.get("ASPIRASI_WORKER_POLL_SECONDS", "1")),
+    "POLL_SECONDS": env_number("ASPIRASI_WORKER_POLL_SECONDS", 1),
     # How long a message being sent is held; past it, another worker may take it over. A send
     # is cut off at half the lease and the lease is renewed before DATA, so it never outlives it.
-    "LEASE_SECONDS": float(os.environ.get("ASPIRASI_OUTBOX_LEASE_SECONDS", "120")),
+    "LEASE_SECONDS": env_number("ASPIRASI_OUTBOX_LEASE_SECONDS", 120),
     # Retries wait BACKOFF_SECONDS, doubling up to BACKOFF_MAX_SECONDS; nothing is ever dropped.
-    "BACKOFF_SECONDS": float(os.environ.get("ASPIRASI_OUTBOX_BACKOFF_SECONDS", "30")),
-    "BACKOFF_MAX_SECONDS": float(os.environ.get("ASPIRASI_OUTBOX_BACKOFF_MAX_SECONDS", "3600")),
+    "BACKOFF_SECONDS": env_number("ASPIRASI_OUTBOX_BACKOFF_SECONDS", 30),
+    "BACKOFF_MAX_SECONDS": env_number("ASPIRASI_OUTBOX_BACKOFF_MAX_SECONDS", 3600),
     # How often lost work is looked for (messages and tasks a dead worker held).
-    "SWEEP_SECONDS": float(os.environ.get("ASPIRASI_OUTBOX_SWEEP_SECONDS", "30")),
+    "SWEEP_SECONDS": env_number("ASPIRASI_OUTBOX_SWEEP_SECONDS", 30),
     # A task still RUNNING this long after it started belonged to a worker that died.
-    "STALE_TASK_SECONDS": float(os.environ.get("ASPIRASI_STALE_TASK_SECONDS", "900")),
+    "STALE_TASK_SECONDS": env_number("ASPIRASI_STALE_TASK_SECONDS", 900),
     # How often the SLA watch looks for steps nearly due or overdue.
-    "SLA_WATCH_SECONDS": float(os.environ.get("ASPIRASI_SLA_WATCH_SECONDS", "300")),
+    "SLA_WATCH_SECONDS": env_number("ASPIRASI_SLA_WATCH_SECONDS", 300),
 }
 
 # The public side's abuse limits (issue 4). Counters live in a database cache table, so every app

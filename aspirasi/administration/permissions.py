@@ -1,9 +1,9 @@
-"""Who runs the office screens: the Django superuser, and whoever holds (or acts for) the
-position of the SOP role that heads the faculty's administration (the Kabag Tata Usaha).
+"""Who runs the office screens: the Django superuser, and whoever holds (or acts for) a
+position whose SOP role keeps the office settings (`keeps_office_settings`: the Kabag TU).
 
-The saved replies (aspirasi/replies/selectors.py) are kept by the clerk and the Kabag TU; the
-office settings here (who holds which desk, Plh, categories, the calendar) change who sees the
-cases and when they fall due, so they stay with the head of administration alone.
+The office settings (who holds which desk, Plh, categories, the calendar) change who sees the
+cases and when they fall due, so they stay with that role alone; saved replies have a
+capability of their own (aspirasi/replies/selectors.py).
 """
 
 from __future__ import annotations
@@ -16,12 +16,9 @@ from django.core.exceptions import PermissionDenied
 from aspirasi.officials.capacity import capacities
 from aspirasi.sop.registry import current_sop
 
-ADMINISTERING_ROLES = ("head_of_administration",)
-
 
 def administering_positions() -> set[str]:
-    sop = current_sop()
-    return {p.code for role in ADMINISTERING_ROLES for p in sop.positions_of_role(role)}
+    return current_sop().positions_with("keeps_office_settings")
 
 
 def may_administer(user, held: set[str] | None = None) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from aspirasi.cases.choices import Status
 from aspirasi.cases.engine import vice_dean_choices
 from aspirasi.cases.models import Aspiration, Category
+from aspirasi.clock.calendar import national_calendar
 from aspirasi.clock.models import CalendarDay
 from aspirasi.clock.working_time import WorkingCalendar
 from aspirasi.officials.models import Acting, Holding
@@ -48,11 +48,6 @@ def day_label(value: dt.date) -> str:
 def _overlaps(a_start, a_end, b_start, b_end) -> bool:
     """Two inclusive date ranges share a day; an end of None is open."""
     return (b_end is None or a_start <= b_end) and (a_end is None or b_start <= a_end)
-
-
-def _position_name(code: str) -> str:
-    position = current_sop().positions.get(code)
-    return position.name if position else code
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,14 +297,6 @@ def check_suggestion(code: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------
 # The faculty calendar
-
-
-def national_calendar() -> WorkingCalendar:
-    """Weekdays and national holidays only, without the days the faculty keeps itself."""
-    hours = settings.ASPIRASI_WORKING_HOURS
-    return WorkingCalendar(
-        opens=dt.time.fromisoformat(hours[0]), closes=dt.time.fromisoformat(hours[1])
-    )
 
 
 def check_calendar_day(day, kind: str, *, exclude_pk: int | None = None) -> dict[str, str]:

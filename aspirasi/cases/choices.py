@@ -44,21 +44,6 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Closure(models.TextChoices):
-    """How a case ended: one of the SOP's three paths, or a closure outside the flow."""
-
-    PATH_A = "A", _("Path A: answered by the clerk")
-    PATH_B = "B", _("Path B: answered by the vice dean")
-    PATH_C = "C", _("Path C: answered by the dean")
-    SPAM = "spam", _("Spam")
-    DUPLICATE = "duplicate", _("Duplicate")
-    OUTSIDE_REMIT = "outside_remit", _("Outside the faculty's remit")
-    WITHDRAWN = "withdrawn", _("Withdrawn by the customer")
-
-
-SOP_PATHS = frozenset({Closure.PATH_A, Closure.PATH_B, Closure.PATH_C})
-
-
 class CustomerStatus(models.TextChoices):
     """The four words a customer sees (decision 12)."""
 
@@ -66,6 +51,17 @@ class CustomerStatus(models.TextChoices):
     IN_PROGRESS = "diproses", _("in progress")
     ANSWERED = "ditanggapi", _("answered")
     CLOSED = "selesai", _("closed")
+
+
+class Delivery(models.TextChoices):
+    """How a response reached the customer (decision 9), as the official records it."""
+
+    EMAIL = "email", _("E-mail")
+    TRACKING_PAGE = "halaman_pelacakan", _("Tracking page")
+    LETTER = "surat", _("Letter")
+    PHONE = "telepon", _("Phone")
+    IN_PERSON = "langsung", _("In person")
+    NOTICE_BOARD = "papan_pengumuman", _("Notice board")
 
 
 class RecordKind(models.TextChoices):

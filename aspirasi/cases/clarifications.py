@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from aspirasi.notifications.notify import notify_clarification
 
-from .choices import SOP_PATHS, Status
+from .choices import Status
 from .engine import Incomplete
 from .intake import AspirationInput, Submitted, submit_aspiration
 from .models import Aspiration, Clarification
@@ -62,8 +62,7 @@ def may_follow_up(case: Aspiration, now: dt.datetime | None = None) -> bool:
     answered, so there is nothing to follow up; the customer sends a new aspiration instead."""
     now = now or timezone.now()
     return (
-        case.status == Status.CLOSED
-        and case.closure in SOP_PATHS
+        case.closed_in_flow
         and case.closed_at is not None
         and now - case.closed_at <= dt.timedelta(days=FOLLOW_UP_DAYS)
         and not case.follow_ups.exists()

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.clock.working_time import WorkingCalendar
 from aspirasi.notifications.notify import notify_case_moved
-from aspirasi.officials.capacity import Capacity, capacities, capacity_for
+from aspirasi.officials.capacity import Capacity, capacity_for
 from aspirasi.search.indexing import reindex_case
 from aspirasi.sop.definition import CLOSED, Action, Closure, Step
 from aspirasi.sop.registry import current_sop
 
-from .choices import RecordKind, Status
+from .choices import Delivery, RecordKind, Status
 from .models import Aspiration, Report, Response, StepRecord, SupportingInfo
 
 MAX_TEXT = 20_000
@@ -60,6 +60,11 @@ class ActionInput:
     reason: str = ""
     vice_dean: str = ""
     duplicate_of: str = ""
+    # How a published response reached the customer (Delivery); empty: by e-mail when the
+    # customer gave an address, else on the tracking page.
+    delivered_via: str = ""
+    # With a deferral: an optional short message telling the customer the case goes on.
+    holding_message: str = ""
     # Called with the response the action writes or sends, in its transaction and before
     # anyone is told: the desk attaches the response's file (a signed letter) here, so the
     # customer's e-mail can say it is there.
@@ -165,9 +170,13 @@ def _find_open_action(case: Aspiration, user, name: str, now: dt.datetime) -> Op
 def _check_requirements(case: Aspiration, action: OpenAction, data: ActionInput) -> None:
     errors: dict[str, str] = {}
     needs = action.requires
-    for field_name in ("text", "reason"):
+    for field_name in ("text", "reason", "holding_message"):
         if len(getattr(data, field_name)) > MAX_TEXT:
             errors[field_name] = _("At most %(n)s characters.") % {"n": MAX_TEXT}
+    if data.delivered_via and data.delivered_via not in Delivery.values:
+        errors["delivered_via"] = _("Choose how the response reached the customer.")
+    if data.holding_message.strip() and getattr(action.definition, "kind", None) != "deferral":
+        errors["holding_message"] = _("Only a deferral carries a holding message.")
     if {"response", "supporting_info"} & needs and not data.text.strip():
         errors["text"] = (
             _("Write the response.")
@@ -259,7 +268,7 @@ def _move(
     else:
         next_step = definition.to
         next_position = position_for_step(next_step, vice_dean)
-        standard = sop.step(next_step).time.working_seconds
+        standard = sop.step(next_step).time.working_seconds(calendar.seconds_per_day)
         updates.update(
             step_arrived_at=now,
             step_due_at=calendar.add(now, standard) if standard is not None else None,
@@ -286,9 +295,13 @@ def _move(
 
     arrived = case.step_arrived_at
     taken = calendar.between(arrived, now)
-    standard = step.time.working_seconds
+    standard = step.time.working_seconds(calendar.seconds_per_day)
     note = data.reason.strip()
-    output = definition.label_id if action.kind == RecordKind.CLOSURE else step.output_id
+    # What this action produced: a deferral is a deferral, a failed validation is not
+    # "validated" (the step's standard output stays in the SOP beside it).
+    output = (
+        definition.label_id if action.kind == RecordKind.CLOSURE else step.output_of(definition)[0]
+    )
     record = StepRecord.objects.create(
         aspiration=case,
         seq=case.version + 1,
@@ -307,6 +320,7 @@ def _move(
         met=None if standard is None or action.kind == RecordKind.CLOSURE else taken <= standard,
         output=output,
         note=note,
+        customer_message=data.holding_message.strip(),
         next_step=next_step,
         next_position=next_position,
     )
@@ -349,10 +363,15 @@ def _write_outputs(
             written_at=now,
             published_at=now if definition.publishes_response else None,
             published_by=user if definition.publishes_response else None,
+            delivered_via=_delivery(case, data) if definition.publishes_response else "",
         )
     elif isinstance(definition, Action) and definition.publishes_response:
         draft = _response_of(case, definition.uses_response_of)
-        changes = {"published_at": now, "published_by": user}
+        changes = {
+            "published_at": now,
+            "published_by": user,
+            "delivered_via": _delivery(case, data),
+        }
         if data.text.strip() and draft.position == case.current_position:
             # The drafting desk may polish its own draft before it goes out; until now nobody
             # outside the faculty has seen it, so the draft itself becomes the final text.
@@ -362,6 +381,12 @@ def _write_outputs(
     if response is not None and data.with_response is not None:
         data.with_response(response)
     reindex_case(case)  # the search index follows the case's texts, in the same transaction
+
+
+def _delivery(case: Aspiration, data: ActionInput) -> str:
+    if data.delivered_via:
+        return data.delivered_via
+    return Delivery.EMAIL if case.customer_email else Delivery.TRACKING_PAGE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,8 +424,7 @@ def report_to_dean(
 def receive_report(report: Report, user, *, now: dt.datetime | None = None) -> Report:
     """The Dean receives a report (step 13); that completes every case in it."""
     now = now or timezone.now()
-    receiving = [s for s in current_sop().case_steps() if any(a.receives_report for a in s.actions)]
-    desks = {position_for_step(s.number, "") for s in receiving}
+    desks = current_sop().positions_with("receives_reports")
     on = timezone.localdate(now)
     # Checked on the report itself, not only through its cases: a report whose cases were all
     # closed meanwhile is still the Dean's alone to receive.
@@ -429,8 +453,3 @@ def _report_action_name(case: Aspiration) -> str:
     raise NotPermitted(
         _("Case %(code)s is not at a reporting step.") % {"code": case.tracking_code}
     )
-
-
-def waiting_capacities(user, on: dt.date | None = None) -> dict[str, Capacity]:
-    """Positions whose cases wait for this user (held or acted for)."""
-    return capacities(user, on)

@@ -60,8 +60,8 @@ def submit_aspiration(
     entry = sop.entry_step
     identity = _identity(data)
     secret, secret_hash = new_secret()
-    standard = entry.time.working_seconds
     calendar = faculty_calendar()
+    standard = entry.time.working_seconds(calendar.seconds_per_day)
     with transaction.atomic():
         case = Aspiration.objects.create(
             tracking_code=next_tracking_code(timezone.localtime(arrived).year),

@@ -10,9 +10,9 @@ from aspirasi.sop.registry import current_sop
 
 from .choices import (
     Channel,
-    Closure,
     CustomerStatus,
     CustomerType,
+    Delivery,
     Privacy,
     RecordKind,
     Status,
@@ -110,7 +110,9 @@ class Aspiration(models.Model):
     vice_dean_position = models.CharField(max_length=20, blank=True)
     validation_round = models.PositiveSmallIntegerField(default=0)
     answered_at = models.DateTimeField(null=True, blank=True)
-    closure = models.CharField(max_length=20, choices=Closure.choices, blank=True)
+    # How the case ended: the code of an SOP path ("A", "B", "C") or of a closure outside the
+    # flow, as the SOP definition names them.
+    closure = models.CharField(max_length=20, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
@@ -185,14 +187,24 @@ class Aspiration(models.Model):
         return position.name if position else ""
 
     @property
+    def closed_in_flow(self) -> bool:
+        """Closed on one of the SOP's paths, not outside the flow (decision 14)."""
+        return self.is_closed and current_sop().closed_in_flow(self.closure)
+
+    @property
+    def closure_label(self) -> str:
+        sop = current_sop()
+        ending = sop.paths.get(self.closure) or sop.closures.get(self.closure)
+        return ending.label if ending else self.closure
+
+    @property
     def customer_status(self) -> CustomerStatus:
         if self.is_closed:
             return CustomerStatus.CLOSED
         if self.answered_at:
             return CustomerStatus.ANSWERED
-        if self.current_step and self.current_step <= 3:
-            return CustomerStatus.RECEIVED
-        return CustomerStatus.IN_PROGRESS
+        step = self.step
+        return CustomerStatus(step.customer_status) if step else CustomerStatus.IN_PROGRESS
 
     @property
     def shows_identity(self) -> bool:
@@ -230,6 +242,9 @@ class StepRecord(models.Model):
     met = models.BooleanField(_("standard met"), null=True)
     output = models.CharField(_("output"), max_length=200)
     note = models.TextField(_("note"), blank=True)
+    # A short message the customer was sent with this step (a holding message when the clerk
+    # cannot answer yet: decision 12); shown on their tracking page.
+    customer_message = models.TextField(_("message to the customer"), blank=True)
     next_step = models.PositiveSmallIntegerField(null=True, blank=True)
     next_position = models.CharField(max_length=20, blank=True)
 
@@ -320,6 +335,10 @@ class Response(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # How it reached the customer once published (decision 9); blank while it is a draft.
+    delivered_via = models.CharField(
+        _("delivered via"), max_length=20, choices=Delivery.choices, blank=True
     )
 
     class Meta:

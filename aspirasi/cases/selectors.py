@@ -16,7 +16,7 @@ from aspirasi.search.query import CaseFilter
 from aspirasi.sop.registry import current_sop
 
 from .choices import Status
-from .models import Aspiration, Clarification, Report, StepRecord
+from .models import Aspiration, Clarification, StepRecord
 
 
 def customer_view(case: Aspiration) -> dict:
@@ -27,6 +27,9 @@ def customer_view(case: Aspiration) -> dict:
         "holder": case.position_name,
         "due_at": case.step_due_at,
         "responses": case.responses.filter(published_at__isnull=False).order_by("published_at"),
+        "holding_messages": case.trail.exclude(customer_message="")
+        .order_by("seq")
+        .values("done_at", "customer_message"),
     }
 
 
@@ -88,12 +91,11 @@ def due_mark(
     now = now or timezone.now()
     if now > case.step_due_at:
         return "overdue"
-    standard = case.step.time.working_seconds if case.step else None
-    if not standard:
+    if not (case.step and case.step.time.is_limited):
         return "on_time"
-    used = (calendar if calendar is not None else faculty_calendar()).between(
-        case.step_arrived_at, now
-    )
+    calendar = calendar if calendar is not None else faculty_calendar()
+    standard = case.step.time.working_seconds(calendar.seconds_per_day)
+    used = calendar.between(case.step_arrived_at, now)
     return "due_soon" if used >= DUE_SOON_SHARE * standard else "on_time"
 
 
@@ -104,11 +106,5 @@ def trail_of(case: Aspiration) -> QuerySet[StepRecord]:
 def reportable_cases(user, *, positions: Iterable[str] | None = None) -> QuerySet[Aspiration]:
     """Cases at a reporting step whose position the user may act for (step 12)."""
 
-    steps = [
-        s.number for s in current_sop().case_steps() if any(a.creates_report for a in s.actions)
-    ]
+    steps = current_sop().reporting_steps()
     return inbox_for(user, positions=positions).filter(current_step__in=steps)
-
-
-def reports_for(user) -> QuerySet[Report]:
-    return Report.objects.filter(received_at__isnull=True).order_by("created_at")

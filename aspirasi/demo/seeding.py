@@ -15,7 +15,9 @@ from django.utils import timezone
 from aspirasi.cases.engine import ActionInput, perform
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
 from aspirasi.cases.models import Category
+from aspirasi.cases.walking import holder_of, walk_case, with_verdict
 from aspirasi.officials.models import Acting, Holding
+from aspirasi.sop.registry import current_sop
 
 DATA = Path(__file__).with_name("data") / "aspirations.jsonl"
 DEMO_PASSWORD = "aspirasi-demo"
@@ -37,6 +39,7 @@ DEMO_OFFICIALS = [
     DemoOfficial("wd3", "Dr. Yusuf Hamdani, S.T., M.T.", "wd3"),
     DemoOfficial("dekan", "Prof. Dr. Ir. Budi Santoso, M.T.", "dekan"),
     DemoOfficial("admin", "Admin Fakultas", None),
+    DemoOfficial("mutu", "Dr. Eng. Ratna Dewi, S.T., M.T.", "penjaminan_mutu"),
     DemoOfficial("plh", "Ir. Siti Aminah, M.T.", None),
 ]
 # The demo's acting official: Plh Dekan for the week the demo is made (decision 8).
@@ -48,45 +51,7 @@ def load_rows() -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def script_for(row: dict) -> list[tuple[str, str, ActionInput]]:
-    """The actions that take this aspiration along its expected path, as (username, action)."""
-    answer = ActionInput(text=row["response"])
-    steps = [("kasubbag", "receive", ActionInput())]
-    if row["expected_path"] == "A":
-        return steps + [("kasubbag", "answer", answer)]
-    wd = WD_CODES[row["expected_wd"]]
-    steps += [
-        ("kasubbag", "defer", ActionInput()),
-        (
-            "kasubbag",
-            "prepare_supporting_info",
-            ActionInput(text=f"Data terkait: {row['subject']}"),
-        ),
-        ("kasubbag", "hand_over", ActionInput()),
-        ("kabag", "acknowledge", ActionInput()),
-        ("kabag", "validate", ActionInput()),
-        ("kabag", "forward", ActionInput(vice_dean=wd)),
-        (wd, "acknowledge", ActionInput()),
-        (wd, "draft_response", answer),
-    ]
-    if row["expected_path"] == "B":
-        return (
-            steps
-            + [(wd, "communicate", ActionInput()), (wd, "report", ActionInput())]
-            + [("dekan", "receive_report", ActionInput())]
-        )
-    return steps + [
-        (wd, "escalate", ActionInput(reason="Memerlukan keputusan pimpinan fakultas.")),
-        ("dekan", "acknowledge", ActionInput()),
-        ("dekan", "respond", answer),
-        ("dekan", "send_to_vice_dean", ActionInput()),
-        (wd, "acknowledge", ActionInput()),
-        (wd, "deliver", ActionInput()),
-        (wd, "archive", ActionInput()),
-    ]
-
-
-# (path, how many actions of its script to perform): every path, at different steps.
+# (path, how many actions along it to perform): every path, at different steps.
 SCENARIOS = [
     ("A", 0), ("A", 1), ("A", 2), ("A", 2),
     ("B", 2), ("B", 5), ("B", 6), ("B", 8), ("B", 9), ("B", 10), ("B", 10), ("B", 12),
@@ -154,9 +119,18 @@ def seed(now: dt.datetime | None = None) -> int:
             ),
             now=moment,
         ).aspiration
-        for username, action, data in script_for(row)[:count]:
-            moment += dt.timedelta(minutes=25)
-            case = perform(case, users[username], action, data, now=min(moment, now))
+        walk_case(
+            case,
+            path=path,
+            limit=count,
+            start=moment,
+            gap=dt.timedelta(minutes=25),
+            vice_dean=WD_CODES.get(row["expected_wd"] or "", ""),
+            texts={
+                "response": row["response"],
+                "supporting_info": f"Data terkait: {row['subject']}",
+            },
+        )
         made += 1
     made += _seed_side_roads(users, rows[-10:], categories, start)
     return made
@@ -164,7 +138,6 @@ def seed(now: dt.datetime | None = None) -> int:
 
 def _seed_side_roads(users, rows, categories, start) -> int:
     """A validation that failed once (back at step 4) and a duplicate closed outside the flow."""
-    clerk, kabag = users["kasubbag"], users["kabag"]
     cases = []
     for offset, row in enumerate(rows[:2]):
         moment = start + dt.timedelta(days=1, hours=offset)
@@ -183,22 +156,22 @@ def _seed_side_roads(users, rows, categories, start) -> int:
             ).aspiration
         )
     rework, duplicate = cases
-    moment = start + dt.timedelta(days=1, hours=3)
-    for user, action, data in [
-        (clerk, "receive", ActionInput()),
-        (clerk, "defer", ActionInput()),
-        (clerk, "prepare_supporting_info", ActionInput(text="Catatan singkat.")),
-        (clerk, "hand_over", ActionInput()),
-        (kabag, "acknowledge", ActionInput()),
-        (kabag, "return_for_rework", ActionInput(reason="Lampirkan data pendukung resmi.")),
-    ]:
-        moment += dt.timedelta(minutes=30)
-        rework = perform(rework, user, action, data, now=moment)
+    walk_case(
+        rework,
+        via=[with_verdict("invalid")],
+        start=start + dt.timedelta(days=1, hours=3),
+        gap=dt.timedelta(minutes=30),
+        texts={"supporting_info": "Catatan singkat.", "reason": "Lampirkan data pendukung resmi."},
+    )
+    rework.refresh_from_db()
+    # Closed outside the flow as repeating the first (the closure that needs the original).
+    closure = next(c for c in current_sop().closures.values() if "duplicate_of" in c.requires)
+    moment = start + dt.timedelta(days=1, hours=6)
     perform(
         duplicate,
-        clerk,
-        "duplicate",
+        holder_of(duplicate, moment.date()),
+        closure.name,
         ActionInput(reason="Isi sama dengan kasus sebelumnya.", duplicate_of=rework.tracking_code),
-        now=moment + dt.timedelta(minutes=30),
+        now=moment,
     )
     return 2

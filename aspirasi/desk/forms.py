@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from aspirasi.attachments import services as attachments
 from aspirasi.attachments.content import Refused
-from aspirasi.cases.choices import SELF_SERVICE_CHANNELS, Channel, CustomerType, Privacy
+from aspirasi.cases.choices import (
+    SELF_SERVICE_CHANNELS,
+    Channel,
+    CustomerType,
+    Delivery,
+    Privacy,
+)
 from aspirasi.cases.engine import MAX_TEXT, OpenAction, vice_dean_choices
 from aspirasi.cases.models import Aspiration, Category
 
@@ -63,8 +69,29 @@ class ActionForm(forms.Form):
                     attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
                 ),
             )
+        kind = getattr(definition, "kind", None)
+        if getattr(definition, "publishes_response", False):
+            self.fields["delivered_via"] = forms.ChoiceField(
+                label=_("How the response reaches the customer"),
+                choices=Delivery.choices,
+                initial=Delivery.EMAIL if case.customer_email else Delivery.TRACKING_PAGE,
+                # Left out, the engine records the default shown here.
+                required=False,
+            )
+        if kind == "deferral":
+            self.fields["holding_message"] = forms.CharField(
+                label=_("Holding message to the customer (optional)"),
+                help_text=_(
+                    "For example: “Your question needs data from the study programme; "
+                    "we will answer within three working days.”"
+                ),
+                max_length=1000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
         if "reason" in needs:
-            label = _("Report for the Dean") if definition.name == "escalate" else _("Reason")
+            # An escalation's reason is the report the next desk responds on (decision 13).
+            label = _("Report for the next desk") if kind == "escalation" else _("Reason")
             self.fields["reason"] = forms.CharField(
                 label=label, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
             )
@@ -78,7 +105,7 @@ class ActionForm(forms.Form):
             self.fields["duplicate_of"] = forms.CharField(
                 label=_("Tracking code of the original case"), max_length=20
             )
-        if action.name == "report":
+        if kind == "report":
             self.fields["text"] = forms.CharField(
                 label=_("Report summary"),
                 max_length=MAX_TEXT,

@@ -155,6 +155,8 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 reason=form.cleaned_data.get("reason", ""),
                 vice_dean=form.cleaned_data.get("vice_dean", ""),
                 duplicate_of=form.cleaned_data.get("duplicate_of", ""),
+                delivered_via=form.cleaned_data.get("delivered_via", ""),
+                holding_message=form.cleaned_data.get("holding_message", ""),
                 with_response=attach_file if form.prepared_file else None,
             )
             perform(case, request.user, action, data)

@@ -15,7 +15,6 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from aspirasi.cases.choices import Closure
 from aspirasi.cases.selectors import DUE_MARK_LABELS
 from aspirasi.sop.registry import current_sop
 
@@ -179,23 +178,47 @@ def response_given(case, response, *, closed: bool) -> Outgoing:
         return render(letter, kind=Kind.RESPONSE_GIVEN, to=case.customer_email, language=language)
 
 
+def holding_message(case, text: str) -> Outgoing:
+    """The clerk cannot answer yet and says so (decision 12); the case goes on."""
+    language = language_of(case.language)
+    with translation.override(language):
+        letter = Letter(
+            subject=_("Your aspiration %(code)s is being handled") % {"code": case.tracking_code},
+            greeting=_customer_greeting(case),
+            paragraphs=[
+                _(
+                    "Your aspiration “%(subject)s” cannot be answered at once; it goes on to the "
+                    "officials who can answer it. A message from the faculty:"
+                )
+                % {"subject": case.subject}
+            ],
+            quote=text,
+            after_quote=[_tracking_page_paragraph()],
+            facts=[(_("Tracking code"), case.tracking_code)],
+            link_label=_("Tracking page"),
+            link=site_link(reverse("public:track_lookup")),
+        )
+        return render(letter, kind=Kind.HOLDING_MESSAGE, to=case.customer_email, language=language)
+
+
 def case_closed(case, *, reason: str = "", original_code: str = "") -> Outgoing:
+    """The customer is told their case closed outside the flow, in the closure's own words
+    from the SOP file (read here, in the customer's language)."""
     language = language_of(case.language)
     with translation.override(language):
         paragraphs = [
             _("Your aspiration “%(subject)s” has been closed.") % {"subject": case.subject}
         ]
-        if case.closure == Closure.DUPLICATE and original_code:
+        if original_code:
             paragraphs.append(
                 _("It repeats case %(code)s, which is handled instead; please follow that case.")
                 % {"code": original_code}
             )
-        elif case.closure == Closure.OUTSIDE_REMIT:
-            paragraphs.append(_("It lies outside the faculty's remit."))
-            if reason:
-                paragraphs.append(_("Where to turn instead: %(reason)s") % {"reason": reason})
-        elif case.closure == Closure.WITHDRAWN:
-            paragraphs.append(_("It was withdrawn at your request."))
+        closure = current_sop().closures.get(case.closure)
+        if closure is not None and closure.customer_message:
+            paragraphs.append(closure.customer_message)
+        if reason:
+            paragraphs.append(_("Where to turn instead: %(reason)s") % {"reason": reason})
         paragraphs.append(_tracking_page_paragraph())
         letter = Letter(
             subject=_("Your case %(code)s is closed") % {"code": case.tracking_code},

@@ -8,6 +8,7 @@ class Kind(models.TextChoices):
 
     RECEIPT = "receipt", _("Aspiration received (to the customer)")
     RESPONSE_GIVEN = "response_given", _("Response given (to the customer)")
+    HOLDING_MESSAGE = "holding_message", _("Holding message (to the customer)")
     CASE_CLOSED = "case_closed", _("Case closed (to the customer)")
     SURVEY_INVITATION = "survey_invitation", _("Satisfaction survey invitation (to the customer)")
     CASE_ARRIVED = "case_arrived", _("A case arrives (to the official)")

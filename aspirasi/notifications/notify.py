@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from aspirasi.cases.choices import SOP_PATHS, Closure, RecordKind, Status
+from aspirasi.cases.choices import RecordKind, Status
 from aspirasi.sop.registry import current_sop
 
 from . import compose
@@ -53,21 +53,30 @@ def notify_case_moved(case, record) -> None:
             aspiration=case,
             now=now,
         )
+    if record.customer_message and customer:
+        enqueue(
+            compose.holding_message(case, record.customer_message),
+            key=f"{prefix}:holding_message:customer",
+            aspiration=case,
+            now=now,
+        )
     if closed:
         said_closed = action is not None and action.publishes_response
-        # A spammer is not told anything; every other closure is explained to the customer.
-        if customer and not said_closed and case.closure != Closure.SPAM:
+        # A closure outside the flow is explained to the customer as the SOP file says
+        # (a spammer is told nothing); a path's last step says what it needs to itself.
+        closure = sop.closures.get(case.closure)
+        if customer and not said_closed and (closure is None or closure.tells_customer):
             enqueue(
                 compose.case_closed(
                     case,
-                    reason=record.note if case.closure == Closure.OUTSIDE_REMIT else "",
+                    reason=record.note if closure is not None and closure.shares_reason else "",
                     original_code=case.duplicate_of.tracking_code if case.duplicate_of_id else "",
                 ),
                 key=f"{prefix}:case_closed:customer",
                 aspiration=case,
                 now=now,
             )
-        if customer and case.closure in SOP_PATHS:
+        if customer and sop.closed_in_flow(case.closure):
             enqueue(
                 compose.survey_invitation(case),
                 key=f"case:{case.pk}:survey_invitation:customer",

@@ -66,7 +66,7 @@ def watch_deadlines(*, now: dt.datetime | None = None) -> list[DeadlineWarning]:
         elif case.warned_soon:
             continue
         else:
-            standard = sop.step(case.current_step).time.working_seconds
+            standard = sop.step(case.current_step).time.working_seconds(calendar.seconds_per_day)
             if not standard:
                 continue
             threshold = DUE_SOON_SHARE * standard

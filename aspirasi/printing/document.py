@@ -49,12 +49,12 @@ def moment(value: dt.datetime | None) -> str:
     return f"{dateformat.format(local, 'j F Y, H.i')} {local.tzname()}"
 
 
-def working_time(seconds: int | None, working_day_hours: float) -> str:
-    """Working time as the SOP counts it: working days of `working_day_hours`, hours, minutes."""
+def working_time(seconds: int | None, day_seconds: int) -> str:
+    """Working time as the SOP counts it: working days (of `day_seconds`), hours, minutes."""
     if seconds is None:
         return "—"
     minutes = round(seconds / 60)
-    day = round(working_day_hours * 60)
+    day = round(day_seconds / 60)
     days, minutes = divmod(minutes, day)
     hours, minutes = divmod(minutes, 60)
     parts = []

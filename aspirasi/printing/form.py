@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 
 from aspirasi.cases.choices import Privacy
 from aspirasi.cases.models import Aspiration
+from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.sop.registry import current_sop
 
 from .document import BOLD, FONT, HEADING, Document, clean, moment, working_time
@@ -23,7 +24,7 @@ from .selectors import TrailRow, signed, trail_rows
 # The step record in the shape of the SOP's flow chart: No, activity, actor, the quality standard
 # (completeness, time, output), then what was done against it (working time, met, by whom and
 # when). Widths in mm on a landscape A4 page (267 mm between the margins).
-TRAIL_WIDTHS = (9, 62, 30, 30, 17, 30, 22, 19, 48)
+TRAIL_WIDTHS = (8, 52, 27, 27, 15, 27, 30, 20, 17, 44)
 
 
 def case_form_pdf(
@@ -74,11 +75,15 @@ def case_form_pdf(
             "who": signed(response.author_name, response.position, response.acting_for),
             "when": moment(response.written_at),
         }
-        sent = (
-            _("Sent to the customer %(when)s") % {"when": moment(response.published_at)}
-            if response.published_at
-            else _("Not sent to the customer (internal)")
-        )
+        if response.published_at and response.delivered_via:
+            sent = _("Sent to the customer %(when)s, by %(via)s") % {
+                "when": moment(response.published_at),
+                "via": response.get_delivered_via_display().lower(),
+            }
+        elif response.published_at:
+            sent = _("Sent to the customer %(when)s") % {"when": moment(response.published_at)}
+        else:
+            sent = _("Not sent to the customer (internal)")
         pdf.paragraph(header, style="B")
         pdf.paragraph(sent, indent=4, size=8)
         pdf.paragraph(response.text, indent=4)
@@ -102,7 +107,7 @@ def case_form_pdf(
             pdf.paragraph(info.text, indent=4)
             pdf.ln(2)
 
-    _step_record(pdf, trail_rows(case), sop.working_day_hours)
+    _step_record(pdf, trail_rows(case), faculty_calendar().seconds_per_day)
     return pdf.to_bytes()
 
 
@@ -116,7 +121,7 @@ def _case_fields(case: Aspiration, show_identity: bool) -> list[tuple[str, str]]
     if case.entered_by_id:
         rows.append((_("Entered"), moment(case.entered_at)))
     if case.is_closed:
-        state = f"{_('Closed')}: {case.get_closure_display()} ({moment(case.closed_at)})"
+        state = f"{_('Closed')}: {case.closure_label} ({moment(case.closed_at)})"
     else:
         state = _("Step %(step)s · %(position)s") % {
             "step": case.current_step,
@@ -150,7 +155,7 @@ def _identity(case: Aspiration, show_identity: bool) -> str:
     return "\n".join(p for p in parts if p) or "—"
 
 
-def _step_record(pdf: Document, rows: list[TrailRow], day_hours: float) -> None:
+def _step_record(pdf: Document, rows: list[TrailRow], day_seconds: int) -> None:
     pdf.add_page(orientation="L")
     pdf.section(_("Step record"))
     pdf.set_font(FONT, size=8)
@@ -169,12 +174,13 @@ def _step_record(pdf: Document, rows: list[TrailRow], day_hours: float) -> None:
         top.cell(_("Activity"), rowspan=2)
         top.cell(_("Actor"), rowspan=2)
         top.cell(_("Quality standard"), colspan=3, align="C")
-        top.cell(_("Performance"), colspan=3, align="C")
+        top.cell(_("Performance"), colspan=4, align="C")
         sub = table.row()
         for title in (
             _("Completeness"),
             _("Time"),
             _("Output"),
+            _("Result"),
             _("Working time"),
             _("Met"),
             _("Done by, when"),
@@ -184,14 +190,17 @@ def _step_record(pdf: Document, rows: list[TrailRow], day_hours: float) -> None:
             activity = f"{r.activity}\n» {r.action}"
             if r.note:
                 activity += f"\n{_('Note')}: {clean(r.note)}"
+            if r.customer_message:
+                activity += f"\n{_('Message to the customer')}: {clean(r.customer_message)}"
             row = table.row()
             row.cell(str(r.number))
             row.cell(activity)
             row.cell(r.position)
             row.cell(r.needs)
             row.cell(r.standard)
-            row.cell(r.output)
-            row.cell(working_time(r.working_seconds, day_hours))
+            row.cell(r.standard_output)
+            row.cell(r.output, style=BOLD if r.output != r.standard_output else None)
+            row.cell(working_time(r.working_seconds, day_seconds))
             row.cell(_met(r), style=BOLD if r.met is False else None)
             row.cell(f"{r.done_by}\n{moment(r.done_at)}")
     if not rows:

@@ -59,7 +59,7 @@ def report_pdf(report: Report, *, printed_by: str, printed_at: dt.datetime | Non
             pdf.add_page()
         pdf.paragraph(f"{case.tracking_code} · {case.subject}", style="B", size=10)
         state = (
-            f"{_('Closed')}: {case.get_closure_display()} ({moment(case.closed_at)})"
+            f"{_('Closed')}: {case.closure_label} ({moment(case.closed_at)})"
             if case.is_closed
             else _("Step %(step)s · %(position)s")
             % {"step": case.current_step, "position": case.position_name}

@@ -78,7 +78,9 @@ class TrailRow:
     standard: str
     working_seconds: int
     met: bool | None
-    output: str
+    standard_output: str  # what the SOP's output column says of the step
+    output: str  # what this action produced
+    customer_message: str
     done_by: str
     done_at: dt.datetime
 
@@ -95,9 +97,10 @@ def trail_row(record: StepRecord) -> TrailRow:
     if record.kind == RecordKind.CLOSURE:
         closure = sop.closures.get(record.action)
         label = closure.label if closure else record.output
-        activity, action, needs, standard, output = (
+        activity, action, needs, standard, standard_output, output = (
             _("Closure outside the SOP flow (at step %(step)s)") % {"step": record.step},
             label,
+            "—",
             "—",
             "—",
             label,
@@ -108,7 +111,8 @@ def trail_row(record: StepRecord) -> TrailRow:
         action = definition.label if definition else record.action
         needs = step.needs if step else "—"
         standard = step.time.text if step else record.standard_text
-        output = step.output if step else record.output
+        standard_output = step.output if step else "—"
+        output = step.output_for(definition) if definition else record.output
     return TrailRow(
         seq=record.seq,
         number=record.step,
@@ -121,7 +125,9 @@ def trail_row(record: StepRecord) -> TrailRow:
         standard=standard,
         working_seconds=record.working_seconds,
         met=record.met,
+        standard_output=standard_output,
         output=output,
+        customer_message=record.customer_message,
         done_by=signed(record.actor_name, "", record.acting_for),
         done_at=record.done_at,
     )
@@ -138,7 +144,7 @@ def report_signatures(report: Report) -> tuple[Signature, Signature | None]:
     the trail knows whether they acted as Plh, the report itself does not."""
     sop = current_sop()
     sending = sop.reporting_steps()
-    receiving = [s.number for s in sop.case_steps() if any(a.receives_report for a in s.actions)]
+    receiving = sop.report_receiving_steps()
     records = StepRecord.objects.filter(aspiration__report=report).order_by("seq", "id")
     sent = records.filter(step__in=sending, done_at=report.created_at).first()
     reporter = Signature(

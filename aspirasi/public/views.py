@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aspirasi.cases.choices import SOP_PATHS, Channel
+from aspirasi.cases.choices import Channel
 from aspirasi.cases.clarifications import (
     FOLLOW_UP_DAYS,
     add_clarification,
@@ -136,7 +136,7 @@ def render_track(
         follow_up_until=(case.closed_at + dt.timedelta(days=FOLLOW_UP_DAYS))
         if case.closed_at
         else None,
-        closed_outside_flow=case.is_closed and case.closure not in SOP_PATHS,
+        closed_outside_flow=case.is_closed and not case.closed_in_flow,
         survey=survey_selectors.survey_of(case),
         survey_form=SurveyForm(case=case) if survey_selectors.may_answer(case) else None,
     )

@@ -11,19 +11,15 @@ from aspirasi.sop.registry import current_sop
 
 from .models import SavedReply
 
-# The SOP roles whose officials keep the texts: the clerk, who answers most questions at
-# step 3, and the Kabag TU above them. The admin may too.
-MANAGING_ROLES = ("clerk", "head_of_administration")
-
 
 def may_manage_replies(user) -> bool:
+    """The officials whose SOP role keeps the saved replies (`keeps_saved_replies`: the clerk,
+    who answers most questions, and the Kabag TU above them), and the admin."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    sop = current_sop()
-    managing = {p.code for role in MANAGING_ROLES for p in sop.positions_of_role(role)}
-    return bool(managing & set(capacities(user)))
+    return bool(current_sop().positions_with("keeps_saved_replies") & set(capacities(user)))
 
 
 def replies_for(case: Aspiration) -> QuerySet[SavedReply]:

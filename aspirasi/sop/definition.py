@@ -28,6 +28,18 @@ KNOWN_REQUIREMENTS = frozenset(
         "duplicate_of",
     }
 )
+# What the code reads of the definition beyond steps and actions. Each is a field of the file:
+# the loader refuses any other value, and refuses a file that lacks one the code needs.
+ACTION_KINDS = frozenset({"deferral", "escalation", "report", "report_receipt"})
+ROLE_CAPABILITIES = (
+    "keeps_office_settings",  # who holds which position, Plh, categories, the calendar
+    "keeps_saved_replies",
+    "receives_reports",  # the step-12 report is addressed to this role
+    "reads_every_case",  # decision 11
+)
+# The words a customer sees for a case at a step (decision 12); "ditanggapi" and "selesai"
+# follow from the case itself (a response reached them; the case closed).
+STEP_CUSTOMER_STATUSES = frozenset({"diterima", "diproses"})
 _TIME_RE = re.compile(r"^(?P<amount>[1-9][0-9]*) (?P<unit>menit|jam|hari)$")
 _UNIT_MINUTES = {"menit": 1, "jam": 60}
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -43,21 +55,31 @@ def _bilingual(item_id: str, item_en: str) -> str:
 
 @dataclass(frozen=True)
 class TimeStandard:
-    """A step's time standard, in working time. `None` seconds means 'disesuaikan' (no limit)."""
+    """A step's time standard, in working time: minutes, hours, or working days of the faculty
+    calendar ("1 hari" is one working day of it, however long its opening hours make that day).
+    `days` and `minutes` both 0 means 'disesuaikan' (no limit)."""
 
     text: str
-    working_seconds: int | None
+    minutes: int = 0
+    days: int = 0
 
     @property
     def is_limited(self) -> bool:
-        return self.working_seconds is not None
+        return bool(self.minutes or self.days)
+
+    def working_seconds(self, day_seconds: int) -> int | None:
+        """The standard in working seconds, for a calendar whose working day lasts
+        `day_seconds`; None when it sets no limit."""
+        if not self.is_limited:
+            return None
+        return self.minutes * 60 + self.days * day_seconds
 
 
-def parse_time_standard(text: str, working_day_hours: float) -> TimeStandard:
+def parse_time_standard(text: str) -> TimeStandard:
     if not isinstance(text, str):
         raise ValueError("must be text such as '10 menit', '1 hari' or 'disesuaikan'")
     if text == "disesuaikan":
-        return TimeStandard(text, None)
+        return TimeStandard(text)
     match = _TIME_RE.match(text)
     if not match:
         raise ValueError(
@@ -66,10 +88,8 @@ def parse_time_standard(text: str, working_day_hours: float) -> TimeStandard:
         )
     amount, unit = int(match["amount"]), match["unit"]
     if unit == "hari":
-        seconds = round(amount * working_day_hours * 3600)
-    else:
-        seconds = amount * _UNIT_MINUTES[unit] * 60
-    return TimeStandard(text, seconds)
+        return TimeStandard(text, days=amount)
+    return TimeStandard(text, minutes=amount * _UNIT_MINUTES[unit])
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,7 @@ class Role:
     code: str
     name_id: str
     name_en: str
+    capabilities: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -108,8 +129,11 @@ class Action:
     uses_response_of: int | None = None
     verdict: str | None = None
     unroute: bool = False
-    creates_report: bool = False
-    receives_report: bool = False
+    kind: str | None = None
+    # What the action produces, when that is not the step's standard output (a deferral at
+    # step 3 produces no response; a failed validation is not "validated").
+    output_id: str = ""
+    output_en: str = ""
 
     @property
     def label(self) -> str:
@@ -118,6 +142,14 @@ class Action:
     @property
     def closes(self) -> bool:
         return self.to == CLOSED
+
+    @property
+    def creates_report(self) -> bool:
+        return self.kind == "report"
+
+    @property
+    def receives_report(self) -> bool:
+        return self.kind == "report_receipt"
 
 
 @dataclass(frozen=True)
@@ -128,6 +160,29 @@ class Closure:
     label_id: str
     label_en: str
     requires: frozenset[str]
+    # What the customer is told when a case closes this way; nothing at all when
+    # `tells_customer` is false (a spammer learns nothing).
+    tells_customer: bool = True
+    customer_message_id: str = ""
+    customer_message_en: str = ""
+    shares_reason: bool = False  # the reason is passed on to the customer
+
+    @property
+    def label(self) -> str:
+        return _bilingual(self.label_id, self.label_en)
+
+    @property
+    def customer_message(self) -> str:
+        return _bilingual(self.customer_message_id, self.customer_message_en)
+
+
+@dataclass(frozen=True)
+class PathDefinition:
+    """One of the ways through the flow that ends a case (decision 2: A, B and C)."""
+
+    code: str
+    label_id: str
+    label_en: str
 
     @property
     def label(self) -> str:
@@ -145,6 +200,9 @@ class Step:
     time: TimeStandard
     output_id: str
     output_en: str
+    label_id: str = ""
+    label_en: str = ""
+    customer_status: str = "diproses"
     actions: tuple[Action, ...] = ()
     standing: bool = False
     entry: bool = False
@@ -163,6 +221,20 @@ class Step:
     def output(self) -> str:
         return _bilingual(self.output_id, self.output_en)
 
+    @property
+    def label(self) -> str:
+        """The step's short name, for lists and the inbox ("Validasi", "Tanggapan Dekan")."""
+        return _bilingual(self.label_id, self.label_en)
+
+    def output_of(self, action: Action) -> tuple[str, str]:
+        """What doing `action` at this step produces (Indonesian, English)."""
+        if action.output_id:
+            return action.output_id, action.output_en
+        return self.output_id, self.output_en
+
+    def output_for(self, action: Action) -> str:
+        return _bilingual(*self.output_of(action))
+
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)
 
@@ -180,11 +252,12 @@ class Sop:
     form_code: str
     form_title_id: str
     form_title_en: str
-    working_day_hours: float
     roles: dict[str, Role]
     positions: dict[str, Position]
     steps: dict[int, Step]
     closures: dict[str, Closure] = field(default_factory=dict)
+    paths: dict[str, PathDefinition] = field(default_factory=dict)
+    source: str = ""
 
     @property
     def title(self) -> str:
@@ -212,6 +285,30 @@ class Sop:
         """Steps whose action sends a batched report (step 12)."""
         return [s.number for s in self.case_steps() if any(a.creates_report for a in s.actions)]
 
+    def report_receiving_steps(self) -> list[int]:
+        """Steps whose action receives a batched report (step 13)."""
+        return [s.number for s in self.case_steps() if any(a.receives_report for a in s.actions)]
+
+    def roles_with(self, capability: str) -> list[Role]:
+        if capability not in ROLE_CAPABILITIES:
+            raise KeyError(capability)
+        return [r for r in self.roles.values() if capability in r.capabilities]
+
+    def positions_with(self, capability: str) -> set[str]:
+        """The positions whose holders (and acting officials) have a role's capability."""
+        roles = {r.code for r in self.roles_with(capability)}
+        return {p.code for p in self.positions.values() if p.role in roles}
+
+    def steps_with_action_kind(self, kind: str) -> list[Step]:
+        if kind not in ACTION_KINDS:
+            raise KeyError(kind)
+        return [s for s in self.case_steps() if any(a.kind == kind for a in s.actions)]
+
+    def closed_in_flow(self, closure: str) -> bool:
+        """Whether a case closed this way went through the SOP's flow (a path, not a closure
+        outside it: decision 14)."""
+        return closure in self.paths
+
 
 # ---------------------------------------------------------------------------------------------
 # Loading
@@ -229,26 +326,35 @@ def load_sop(path: Path | str) -> Sop:
 
 
 def build_sop(raw: dict, source: str = "SOP file") -> Sop:
-    header = _table(raw, "sop", source)
-    hours = header.get("working_day_hours", 8.5)
-    if not isinstance(hours, int | float) or not 0 < hours <= 24:
-        raise SopDefinitionError(f"{source}: [sop] field 'working_day_hours' must be in (0, 24]")
+    """Build and check a definition; every error names `source`, the place and the field."""
+    try:
+        return _build(raw, source)
+    except SopDefinitionError as exc:
+        message = str(exc)
+        if not message.startswith(source):
+            message = f"{source}: {message}"
+        raise SopDefinitionError(message) from exc.__cause__
+
+
+def _build(raw: dict, source: str) -> Sop:
+    header = _table(raw, "sop", "[sop]")
+    if "working_day_hours" in header:
+        raise SopDefinitionError(
+            "[sop] field 'working_day_hours' is no longer read: a working day is the faculty "
+            "calendar's opening hours (ASPIRASI_WORKING_HOURS); remove the field"
+        )
     for key in ("number", "revision", "form_code"):
-        _text(header, key, f"{source}: [sop]")
+        _text(header, key, "[sop]")
     try:
         if not _DATE_RE.match(header["revision"]):
             raise ValueError(header["revision"])
         dt.date.fromisoformat(header["revision"])
     except ValueError as exc:
         raise SopDefinitionError(
-            f"{source}: [sop] field 'revision' must be a date YYYY-MM-DD, "
-            f"not {header['revision']!r}"
+            f"[sop] field 'revision' must be a date YYYY-MM-DD, not {header['revision']!r}"
         ) from exc
 
-    roles = {
-        code: Role(code, _text(r, "name_id", f"role {code}"), _text(r, "name_en", f"role {code}"))
-        for code, r in _table(raw, "roles", source).items()
-    }
+    roles = {code: _build_role(code, r) for code, r in _table(raw, "roles", source).items()}
     positions = {
         code: _build_position(code, p, roles)
         for code, p in _table(raw, "positions", source).items()
@@ -258,21 +364,19 @@ def build_sop(raw: dict, source: str = "SOP file") -> Sop:
             raise SopDefinitionError(
                 f"position {pos.code}: field 'superior' names unknown position {pos.superior!r}"
             )
-    closures = {
-        name: Closure(
-            name,
-            _text(c, "label_id", f"closure {name}"),
-            _text(c, "label_en", f"closure {name}"),
-            _requirements(c, f"closure {name}"),
+    paths = {
+        code: PathDefinition(
+            code, _text(p, "label_id", f"path {code}"), _text(p, "label_en", f"path {code}")
         )
-        for name, c in raw.get("closures", {}).items()
+        for code, p in _table(raw, "paths", source).items()
     }
+    closures = {name: _build_closure(name, c) for name, c in raw.get("closures", {}).items()}
     steps_raw = raw.get("steps")
     if not isinstance(steps_raw, list) or not steps_raw:
-        raise SopDefinitionError(f"{source}: no [[steps]] defined")
+        raise SopDefinitionError("no [[steps]] defined")
     steps: dict[int, Step] = {}
     for index, s in enumerate(steps_raw, start=1):
-        step = _build_step(index, s, roles, hours)
+        step = _build_step(index, s, roles, paths)
         if step.number in steps:
             raise SopDefinitionError(f"step {step.number}: field 'number' is used twice")
         steps[step.number] = step
@@ -289,14 +393,16 @@ def build_sop(raw: dict, source: str = "SOP file") -> Sop:
         form_code=header["form_code"],
         form_title_id=header.get("form_title_id", ""),
         form_title_en=header.get("form_title_en", ""),
-        working_day_hours=float(hours),
         roles=roles,
         positions=positions,
         steps=dict(sorted(steps.items())),
         closures=closures,
+        paths=paths,
+        source=source,
     )
     _check_flow(sop)
     _check_closure_names(sop)
+    _check_what_the_code_needs(sop)
     return sop
 
 
@@ -310,6 +416,47 @@ def _check_closure_names(sop: Sop) -> None:
                     f"closure {name}: its name is also the name of an action of step "
                     f"{step.number}; field 'name' must differ"
                 )
+        if name in sop.paths:
+            raise SopDefinitionError(
+                f"closure {name}: its name is also the code of a path; the two must differ"
+            )
+
+
+def _check_what_the_code_needs(sop: Sop) -> None:
+    """The screens and the engine look things up by the fields below, never by name; a
+    definition that lacks one would leave a screen nobody may open or a report nobody
+    receives, so it is refused here, naming the field and what is missing."""
+    for capability in ("keeps_office_settings", "keeps_saved_replies"):
+        if not sop.roles_with(capability):
+            raise SopDefinitionError(
+                f"[roles]: field '{capability}' is set on no role; the office screens need "
+                f"one role with '{capability} = true'"
+            )
+    reporting = sop.reporting_steps()
+    receiving = sop.report_receiving_steps()
+    if bool(reporting) != bool(receiving):
+        missing = "report_receipt" if reporting else "report"
+        raise SopDefinitionError(
+            f"[[steps.actions]]: field 'kind': no action has kind {missing!r}; a batched "
+            "report needs one step that sends it and one that receives it"
+        )
+    if receiving and not sop.roles_with("receives_reports"):
+        raise SopDefinitionError(
+            "[roles]: field 'receives_reports' is set on no role; the role that acts at step "
+            f"{receiving[0]} (receives the reports) needs 'receives_reports = true'"
+        )
+    for number in receiving:
+        actor = sop.step(number).actor
+        if "receives_reports" not in sop.roles[actor].capabilities:
+            raise SopDefinitionError(
+                f"step {number}: field 'actor': role {actor!r} receives the reports here but "
+                "lacks 'receives_reports = true'"
+            )
+    for code in sop.paths:
+        if not any(a.path == code and a.closes for s in sop.case_steps() for a in s.actions):
+            raise SopDefinitionError(
+                f"path {code}: no action closes a case with field 'path' = {code!r}"
+            )
 
 
 def _table(raw: dict, key: str, where: str) -> dict:
@@ -330,6 +477,17 @@ def _text(raw: dict, key: str, where: str) -> str:
     return value
 
 
+def _optional_text(raw: dict, key: str, where: str) -> str:
+    return _text(raw, key, where) if key in raw else ""
+
+
+def _flag(raw: dict, key: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise SopDefinitionError(f"{where}: field '{key}' must be true or false, not {value!r}")
+    return value
+
+
 def _is_int(value) -> bool:
     """An integer, and not a TOML boolean (which Python counts as an int)."""
     return isinstance(value, int) and not isinstance(value, bool)
@@ -347,10 +505,13 @@ def _requirements(raw: dict, where: str) -> frozenset[str]:
     return frozenset(requires)
 
 
-def _path(raw: dict, where: str, to: int | str) -> str | None:
+def _path(raw: dict, where: str, to: int | str, paths: dict[str, PathDefinition]) -> str | None:
     path = raw.get("path")
-    if path is not None and path not in ("A", "B", "C"):
-        raise SopDefinitionError(f"{where}: field 'path' must be A, B or C")
+    if path is not None and path not in paths:
+        raise SopDefinitionError(
+            f"{where}: field 'path' names unknown path {path!r} (the [paths] table has "
+            f"{', '.join(sorted(paths))})"
+        )
     if to == CLOSED and path is None:
         raise SopDefinitionError(f"{where}: field 'path' is needed on an action that closes")
     return path
@@ -361,6 +522,46 @@ def _verdict(raw: dict, where: str) -> str | None:
     if verdict not in (None, "valid", "invalid"):
         raise SopDefinitionError(f"{where}: field 'verdict' must be 'valid' or 'invalid'")
     return verdict
+
+
+def _kind(raw: dict, where: str) -> str | None:
+    kind = raw.get("kind")
+    if kind is not None and kind not in ACTION_KINDS:
+        raise SopDefinitionError(
+            f"{where}: field 'kind' names unknown kind {kind!r} (known: "
+            f"{', '.join(sorted(ACTION_KINDS))})"
+        )
+    return kind
+
+
+def _build_role(code: str, raw: dict) -> Role:
+    where = f"role {code}"
+    unknown = {k for k, v in raw.items() if isinstance(v, bool)} - set(ROLE_CAPABILITIES)
+    if unknown:
+        raise SopDefinitionError(
+            f"{where}: field {sorted(unknown)[0]!r} is no capability (known: "
+            f"{', '.join(ROLE_CAPABILITIES)})"
+        )
+    return Role(
+        code,
+        _text(raw, "name_id", where),
+        _text(raw, "name_en", where),
+        frozenset(c for c in ROLE_CAPABILITIES if _flag(raw, c, where)),
+    )
+
+
+def _build_closure(name: str, raw: dict) -> Closure:
+    where = f"closure {name}"
+    return Closure(
+        name,
+        _text(raw, "label_id", where),
+        _text(raw, "label_en", where),
+        _requirements(raw, where),
+        tells_customer=_flag(raw, "tells_customer", where) if "tells_customer" in raw else True,
+        customer_message_id=_optional_text(raw, "customer_message_id", where),
+        customer_message_en=_optional_text(raw, "customer_message_en", where),
+        shares_reason=_flag(raw, "shares_reason", where),
+    )
 
 
 def _build_position(code: str, raw: dict, roles: dict[str, Role]) -> Position:
@@ -376,7 +577,36 @@ def _build_position(code: str, raw: dict, roles: dict[str, Role]) -> Position:
     )
 
 
-def _build_step(index: int, raw: dict, roles: dict[str, Role], hours: float) -> Step:
+def _build_action(where: str, a: dict, paths: dict[str, PathDefinition]) -> Action:
+    name = _text(a, "name", f"{where} action")
+    where = f"{where}, action {name}"
+    to = a.get("to")
+    if not (to == CLOSED or _is_int(to)):
+        raise SopDefinitionError(f"{where}: field 'to' must be a step number or 'closed'")
+    output_id = _optional_text(a, "output_id", where)
+    output_en = _optional_text(a, "output_en", where)
+    if bool(output_id) != bool(output_en):
+        raise SopDefinitionError(f"{where}: fields 'output_id' and 'output_en' go together")
+    return Action(
+        name=name,
+        label_id=_text(a, "label_id", where),
+        label_en=_text(a, "label_en", where),
+        to=to,
+        requires=_requirements(a, where),
+        path=_path(a, where, to, paths),
+        publishes_response=_flag(a, "publishes_response", where),
+        uses_response_of=a.get("uses_response_of"),
+        verdict=_verdict(a, where),
+        unroute=_flag(a, "unroute", where),
+        kind=_kind(a, where),
+        output_id=output_id,
+        output_en=output_en,
+    )
+
+
+def _build_step(
+    index: int, raw: dict, roles: dict[str, Role], paths: dict[str, PathDefinition]
+) -> Step:
     number = raw.get("number")
     if not _is_int(number) or number < 1:
         raise SopDefinitionError(f"step #{index}: field 'number' must be a positive integer")
@@ -385,33 +615,17 @@ def _build_step(index: int, raw: dict, roles: dict[str, Role], hours: float) -> 
     if actor not in roles:
         raise SopDefinitionError(f"{where}: field 'actor' names unknown role {actor!r}")
     try:
-        time = parse_time_standard(raw.get("time"), hours)
+        time = parse_time_standard(raw.get("time"))
     except ValueError as exc:
         raise SopDefinitionError(f"{where}: field 'time': {exc}") from exc
-    actions = []
-    for a in raw.get("actions", []):
-        name = _text(a, "name", f"{where} action")
-        to = a.get("to")
-        if not (to == CLOSED or _is_int(to)):
-            raise SopDefinitionError(
-                f"{where}, action {name}: field 'to' must be a step number or 'closed'"
-            )
-        actions.append(
-            Action(
-                name=name,
-                label_id=_text(a, "label_id", f"{where}, action {name}"),
-                label_en=_text(a, "label_en", f"{where}, action {name}"),
-                to=to,
-                requires=_requirements(a, f"{where}, action {name}"),
-                path=_path(a, f"{where}, action {name}", to),
-                publishes_response=bool(a.get("publishes_response", False)),
-                uses_response_of=a.get("uses_response_of"),
-                verdict=_verdict(a, f"{where}, action {name}"),
-                unroute=bool(a.get("unroute", False)),
-                creates_report=bool(a.get("creates_report", False)),
-                receives_report=bool(a.get("receives_report", False)),
-            )
+    standing = _flag(raw, "standing", where)
+    customer_status = raw.get("customer_status", "diproses" if standing else None)
+    if customer_status not in STEP_CUSTOMER_STATUSES:
+        raise SopDefinitionError(
+            f"{where}: field 'customer_status' must be one of "
+            f"{', '.join(sorted(STEP_CUSTOMER_STATUSES))}, not {customer_status!r}"
         )
+    actions = [_build_action(where, a, paths) for a in raw.get("actions", [])]
     if len({a.name for a in actions}) != len(actions):
         raise SopDefinitionError(f"{where}: field 'actions' has two actions of the same name")
     return Step(
@@ -424,11 +638,14 @@ def _build_step(index: int, raw: dict, roles: dict[str, Role], hours: float) -> 
         time=time,
         output_id=_text(raw, "output_id", where),
         output_en=_text(raw, "output_en", where),
+        label_id=_text(raw, "label_id", where),
+        label_en=_text(raw, "label_en", where),
+        customer_status=customer_status,
         actions=tuple(actions),
-        standing=bool(raw.get("standing", False)),
-        entry=bool(raw.get("entry", False)),
-        acknowledgement=bool(raw.get("acknowledgement", False)),
-        batched=bool(raw.get("batched", False)),
+        standing=standing,
+        entry=_flag(raw, "entry", where),
+        acknowledgement=_flag(raw, "acknowledgement", where),
+        batched=_flag(raw, "batched", where),
     )
 
 

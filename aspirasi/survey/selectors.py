@@ -25,12 +25,6 @@ def may_answer(case: Aspiration) -> bool:
     )
 
 
-def index_between(start: dt.datetime, end: dt.datetime) -> ikm.Index | None:
-    """The IKM of the surveys submitted in [start, end)."""
-    rows = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-    return ikm.index(rows.values_list(*FIELDS))
-
-
 @dataclass(frozen=True)
 class Month:
     start: dt.date

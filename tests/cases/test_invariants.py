@@ -181,7 +181,10 @@ class CaseMachine(RuleBasedStateMachine):
                 # A draft may be published later (and polished by its own desk before it
                 # goes out); a published response never changes.
                 if was["published_at"] is None:
-                    was = {**was, **{k: now[k] for k in ("published_at", "published_by_id")}}
+                    was = {
+                        **was,
+                        **{k: now[k] for k in ("published_at", "published_by_id", "delivered_via")},
+                    }
                     was["text"] = now["text"]
                 assert now == was
             assert len(new["responses"]) >= len(old["responses"])
@@ -421,7 +424,7 @@ class CaseMachine(RuleBasedStateMachine):
                 assert row["current_position"] == row["vice_dean_position"]
             assert row["closed_at"] is None and row["closure"] == ""
             assert row["step_arrived_at"] is not None
-            standard = step.time.working_seconds
+            standard = step.time.working_seconds(self.calendar.seconds_per_day)
             expected_due = (
                 None if standard is None else self.calendar.add(row["step_arrived_at"], standard)
             )
@@ -444,7 +447,9 @@ class CaseMachine(RuleBasedStateMachine):
                 record["arrived_at"], record["done_at"]
             )
             sop_step = SOP.step(record["step"])
-            assert record["standard_seconds"] == sop_step.time.working_seconds
+            assert record["standard_seconds"] == sop_step.time.working_seconds(
+                self.calendar.seconds_per_day
+            )
             if record["kind"] == RecordKind.CLOSURE:
                 assert record["next_step"] is None and record["met"] is None
                 assert record["action"] in SOP.closures

@@ -4,26 +4,20 @@ import io
 import pytest
 from django.core.management import call_command
 
-from aspirasi.cases.choices import Closure, Status
+from aspirasi.cases.choices import Status
 from aspirasi.cases.models import Aspiration
 from aspirasi.officials.capacity import capacities
 from aspirasi.officials.models import Holding
+from aspirasi.sop.registry import current_sop
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_has_one_official_per_position_and_cases_on_every_path():
     call_command("seed_demo", stdout=io.StringIO())
-    assert set(Holding.objects.values_list("position", flat=True)) == {
-        "kasubbag",
-        "kabag_tu",
-        "wd1",
-        "wd2",
-        "wd3",
-        "dekan",
-    }
+    assert set(Holding.objects.values_list("position", flat=True)) == set(current_sop().positions)
     closures = set(Aspiration.objects.values_list("closure", flat=True))
-    assert {Closure.PATH_A, Closure.PATH_B, Closure.PATH_C, Closure.DUPLICATE} <= closures
+    assert {"A", "B", "C", "duplicate"} <= closures
     open_steps = set(
         Aspiration.objects.filter(status=Status.OPEN).values_list("current_step", flat=True)
     )

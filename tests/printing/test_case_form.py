@@ -266,10 +266,10 @@ def test_step_facts_come_from_the_sop_and_record_facts_from_the_trail(officials)
 
 
 def test_working_time_reads_in_working_days_hours_and_minutes():
-    assert working_time(600, 8.5) == "10 menit"
-    assert working_time(0, 8.5) == "0 menit"
-    assert working_time(round(8.5 * 3600) + 3600 + 300, 8.5) == "1 hari kerja 1 jam 5 menit"
-    assert working_time(None, 8.5) == "—"
+    assert working_time(600, 30_600) == "10 menit"
+    assert working_time(0, 30_600) == "0 menit"
+    assert working_time(round(8.5 * 3600) + 3600 + 300, 30_600) == "1 hari kerja 1 jam 5 menit"
+    assert working_time(None, 30_600) == "—"
 
 
 def test_a_missing_font_is_a_clear_503_and_a_check_warning(client, officials, tmp_path):
