@@ -14,7 +14,9 @@ from aspirasi.cases.choices import Channel, Privacy
 from aspirasi.cases.engine import ActionInput, perform
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
 from aspirasi.cases.models import Aspiration, Category
+from aspirasi.cases.walking import Walker, walk_case
 from aspirasi.officials.models import Acting, Holding
+from aspirasi.sop.registry import current_sop
 
 WITA = ZoneInfo("Asia/Makassar")
 # A Tuesday morning in an ordinary working week.
@@ -76,6 +78,43 @@ def make_case(
     data.update(overrides)
     submitted = submit_aspiration(AspirationInput(**data), entered_by=entered_by, now=now)
     return submitted.aspiration, submitted.secret
+
+
+def walked(
+    *,
+    path: str | None = None,
+    via=(),
+    until=None,
+    start: dt.datetime = TUESDAY_9,
+    vice_dean: str = "",
+    case_options: dict | None = None,
+    **walk_options,
+) -> Aspiration:
+    """A new case, walked along the SOP as `walk_case` does (one working hour an action)."""
+    case, _secret = make_case(now=start, **(case_options or {}))
+    return walk_case(
+        case, path=path, via=via, until=until, start=start, vice_dean=vice_dean, **walk_options
+    )
+
+
+def act(case: Aspiration, name: str, data: ActionInput | None = None, *, by=None, now=None):
+    """Do one action on the case at `now` (else a minute after it reached its step) as `by`,
+    else whoever holds its desk, filling in what the SOP says the action requires unless
+    `data` is given."""
+    if now is not None:
+        walker = Walker(case, start=now, gap=dt.timedelta(0))
+    else:
+        walker = Walker(case, gap=dt.timedelta(minutes=1))
+    return walker.act(name, data, by=by)
+
+
+def step_with(action: str, *, sop=None) -> int:
+    """The number of the (first) step at which the SOP offers this action."""
+    sop = sop or current_sop()
+    for step in sop.case_steps():
+        if step.action(action) is not None:
+            return step.number
+    raise LookupError(f"no step of the SOP offers action {action!r}")
 
 
 def walk(case: Aspiration, steps: list[tuple[object, str, ActionInput | None]], *, start=TUESDAY_9):

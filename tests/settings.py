@@ -47,3 +47,14 @@ elif TEST_DB == "sqlite":
     }
 else:
     raise RuntimeError(f"ASPIRASI_TEST_DB must be 'sqlite' or 'postgres', not {TEST_DB!r}")
+
+# The whole suite under a changed SOP (tests/sop_variants.py): what breaks then is a test that
+# spells the SOP out instead of walking it.
+SOP_VARIANT = os.environ.get("ASPIRASI_TEST_SOP_VARIANT", "").strip()
+if SOP_VARIANT:
+    from tests.sop_variants import variant_text
+
+    _sop_dir = Path(tempfile.mkdtemp(prefix="aspirasi-test-sop-"))
+    atexit.register(shutil.rmtree, _sop_dir, ignore_errors=True)
+    ASPIRASI_SOP_FILE = str(_sop_dir / f"{SOP_VARIANT}.toml")
+    Path(ASPIRASI_SOP_FILE).write_text(variant_text(SOP_VARIANT), encoding="utf-8")
