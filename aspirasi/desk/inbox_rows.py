@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.urls import reverse
-from django.utils.text import Truncator
 
 from aspirasi.cases.choices import Channel
 from aspirasi.cases.models import Aspiration
@@ -44,9 +43,7 @@ def inbox_rows(
     for case in cases:
         if case.current_step not in steps:
             step = case.step
-            steps[case.current_step] = (
-                Truncator(step.activity).words(8, truncate=" …") if step else ""
-            )
+            steps[case.current_step] = step.label if step else ""
         mark = due_mark(case, now, calendar)
         rows.append(
             {

@@ -271,6 +271,21 @@ class Sop:
     def entry_step(self) -> Step:
         return next(s for s in self.steps.values() if s.entry)
 
+    @property
+    def standing_step(self) -> Step | None:
+        """The standing duty (step 1: the channels), if the SOP has one."""
+        return next((s for s in self.steps.values() if s.standing), None)
+
+    @property
+    def reporting_step(self) -> Step | None:
+        numbers = self.reporting_steps()
+        return self.steps[numbers[0]] if numbers else None
+
+    @property
+    def report_receiving_step(self) -> Step | None:
+        numbers = self.report_receiving_steps()
+        return self.steps[numbers[0]] if numbers else None
+
     def step(self, number: int) -> Step:
         return self.steps[number]
 

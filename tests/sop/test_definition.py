@@ -62,18 +62,21 @@ def test_a_case_enters_at_step_2(sop):
     assert sop.entry_step.actor == "clerk"
 
 
+DAY = 30_600  # 07:30-16:00, the faculty calendar's default opening hours
+
+
 def test_time_standards_are_ten_minutes_one_day_or_as_needed(sop):
-    assert sop.step(1).time.working_seconds is None
+    assert sop.step(1).time.working_seconds(DAY) is None
     assert not sop.step(1).time.is_limited
-    assert sop.step(2).time.working_seconds == 600
-    assert sop.step(3).time.working_seconds == 30_600
+    assert sop.step(2).time.working_seconds(DAY) == 600
+    assert sop.step(3).time.working_seconds(DAY) == 30_600
     by_step = {s.number: s.time.text for s in sop.steps.values()}
     ten_minutes = {n for n, text in by_step.items() if text == "10 menit"}
     one_day = {n for n, text in by_step.items() if text == "1 hari"}
     assert ten_minutes == {2, 5, 6, 8, 9, 14, 16, 17}
     assert one_day == {3, 4, 7, 10, 11, 12, 13, 15, 18, 19}
-    assert {sop.step(n).time.working_seconds for n in ten_minutes} == {600}
-    assert {sop.step(n).time.working_seconds for n in one_day} == {30_600}
+    assert {sop.step(n).time.working_seconds(DAY) for n in ten_minutes} == {600}
+    assert {sop.step(n).time.working_seconds(DAY) for n in one_day} == {30_600}
 
 
 def test_the_actors_are_the_sops_columns(sop):
@@ -116,6 +119,7 @@ def test_warnings_go_up_the_lines_of_decision_16(sop):
         "wd2": "dekan",
         "wd3": "dekan",
         "dekan": None,
+        "penjaminan_mutu": "dekan",
     }
 
 
@@ -123,7 +127,57 @@ def test_the_sop_identity_is_kept(sop):
     assert sop.number == "SOP/FAK. TEKNIK-UNMUL/SP-54"
     assert sop.revision == "2018-01-05"
     assert sop.form_code == "FO-UNMUL-FT-PM-7.2.01/L01"
-    assert sop.working_day_hours == 8.5
+
+
+def test_roles_carry_the_capabilities_the_screens_look_for(sop):
+    def roles_with(capability):
+        return {r.code for r in sop.roles_with(capability)}
+
+    assert roles_with("keeps_office_settings") == {"head_of_administration"}
+    assert roles_with("keeps_saved_replies") == {"clerk", "head_of_administration"}
+    assert roles_with("receives_reports") == {"dean"}
+    assert roles_with("reads_every_case") == {"dean", "head_of_administration", "quality_officer"}
+
+
+def test_the_quality_officer_has_no_step_but_a_position(sop):
+    assert not [s for s in sop.steps.values() if s.actor == "quality_officer"]
+    assert [p.code for p in sop.positions_of_role("quality_officer")] == ["penjaminan_mutu"]
+
+
+def test_action_kinds_mark_the_deferral_escalation_and_the_batched_report(sop):
+    kinds = {(s.number, a.name): a.kind for s in sop.steps.values() for a in s.actions if a.kind}
+    assert kinds == {
+        (3, "defer"): "deferral",
+        (11, "escalate"): "escalation",
+        (12, "report"): "report",
+        (13, "receive_report"): "report_receipt",
+    }
+
+
+def test_an_action_records_its_own_output_when_it_is_not_the_steps(sop):
+    defer = sop.step(3).action("defer")
+    assert sop.step(3).output_of(defer)[0] != sop.step(3).output_id
+    assert sop.step(3).output_of(sop.step(3).action("answer"))[0] == sop.step(3).output_id
+    failed = sop.step(7).action("return_for_rework")
+    assert sop.step(7).output_of(failed)[0].startswith("Tidak tervalidasi")
+
+
+def test_the_customer_sees_received_until_the_clerk_answers_or_defers(sop):
+    statuses = {s.number: s.customer_status for s in sop.case_steps()}
+    assert {n for n, status in statuses.items() if status == "diterima"} == {2, 3}
+    assert {n for n, status in statuses.items() if status == "diproses"} == set(range(4, 20))
+
+
+def test_every_step_has_a_short_label_in_both_languages(sop):
+    assert all(s.label_id and s.label_en for s in sop.steps.values())
+    assert sop.step(7).label_id == "Validasi"
+
+
+def test_paths_and_closures_are_named_in_the_definition_only(sop):
+    assert set(sop.paths) == {"A", "B", "C"}
+    assert sop.closed_in_flow("B") and not sop.closed_in_flow("spam")
+    assert not sop.closures["spam"].tells_customer
+    assert sop.closures["outside_remit"].shares_reason
 
 
 def test_building_the_unchanged_dict_gives_the_same_steps(sop):
@@ -235,13 +289,20 @@ def test_a_malformed_time_standard_is_refused_naming_the_step_and_time(time):
 def test_well_formed_time_standards_are_working_seconds(time, seconds):
     data = raw()
     step(data, 5)["time"] = time
-    assert build_sop(data).step(5).time.working_seconds == seconds
+    assert build_sop(data).step(5).time.working_seconds(DAY) == seconds
 
 
-def test_a_working_day_of_other_length_changes_what_one_day_is():
+def test_one_day_is_one_working_day_of_the_calendar_however_long():
+    # A calendar open 08:00-15:00 has seven-hour days: "1 hari" follows it.
+    assert build_sop(raw()).step(3).time.working_seconds(7 * 3600) == 7 * 3600
+    assert build_sop(raw()).step(2).time.working_seconds(7 * 3600) == 600
+
+
+def test_a_working_day_length_in_the_sop_file_is_refused_as_a_second_source():
     data = raw()
-    data["sop"]["working_day_hours"] = 8
-    assert build_sop(data).step(3).time.working_seconds == 8 * 3600
+    data["sop"]["working_day_hours"] = 8.5
+    message = refused(data)
+    assert "'working_day_hours'" in message and "ASPIRASI_WORKING_HOURS" in message
 
 
 @pytest.mark.parametrize("to", [99, 0, "selesai", "19", True, None], ids=repr)
@@ -342,7 +403,7 @@ def test_a_closing_action_without_a_path_is_refused():
     assert "step 3" in message and "answer" in message and "'path'" in message
 
 
-def test_a_path_other_than_a_b_or_c_is_refused():
+def test_a_path_the_paths_table_does_not_name_is_refused():
     data = raw()
     action(data, 19, "archive")["path"] = "D"
     message = refused(data)
@@ -385,12 +446,76 @@ def test_an_empty_activity_text_is_refused_naming_the_step():
     assert "step 10" in message and "'activity_id'" in message
 
 
-@pytest.mark.parametrize("hours", [0, -1, 25, "8.5"], ids=repr)
-def test_a_working_day_length_out_of_range_is_refused(hours):
+@pytest.mark.parametrize(
+    ("capability", "words"),
+    [
+        ("keeps_office_settings", ["[roles]", "'keeps_office_settings'"]),
+        ("keeps_saved_replies", ["[roles]", "'keeps_saved_replies'"]),
+        ("receives_reports", ["'receives_reports'"]),
+    ],
+)
+def test_a_capability_the_screens_need_missing_from_every_role_is_refused(capability, words):
     data = raw()
-    data["sop"]["working_day_hours"] = hours
+    for role in data["roles"].values():
+        role.pop(capability, None)
     message = refused(data)
-    assert "'working_day_hours'" in message
+    for word in words:
+        assert word in message
+
+
+def test_an_unknown_capability_is_refused_naming_the_role():
+    data = raw()
+    data["roles"]["dean"]["signs_letters"] = True
+    message = refused(data)
+    assert "role dean" in message and "signs_letters" in message
+
+
+def test_an_unknown_action_kind_is_refused_naming_the_step_and_action():
+    data = raw()
+    action(data, 11, "escalate")["kind"] = "escalate"
+    message = refused(data)
+    assert "step 11" in message and "escalate" in message and "'kind'" in message
+
+
+def test_a_report_nobody_receives_is_refused():
+    data = raw()
+    del action(data, 13, "receive_report")["kind"]
+    message = refused(data)
+    assert "'kind'" in message and "report_receipt" in message
+
+
+def test_an_unknown_customer_status_is_refused_naming_the_step():
+    data = raw()
+    step(data, 9)["customer_status"] = "ditanggapi"
+    message = refused(data)
+    assert "step 9" in message and "'customer_status'" in message
+
+
+def test_a_step_without_a_short_label_is_refused():
+    data = raw()
+    del step(data, 9)["label_en"]
+    message = refused(data)
+    assert "step 9" in message and "'label_en'" in message
+
+
+def test_a_path_no_action_closes_is_refused():
+    data = raw()
+    data["paths"]["D"] = {"label_id": "Alur D", "label_en": "Path D"}
+    message = refused(data)
+    assert "path D" in message
+
+
+def test_every_error_names_the_file(tmp_path):
+    data = tmp_path / "revisi.toml"
+    data.write_text(
+        DEFAULT_SOP_FILE.read_text(encoding="utf-8").replace(
+            'actor = "head_of_administration"', 'actor = "satpam"', 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(SopDefinitionError, match="revisi.toml") as error:
+        load_sop(data)
+    assert "field 'actor'" in str(error.value) and "satpam" in str(error.value)
 
 
 def test_a_file_that_is_not_toml_is_refused_naming_the_file(tmp_path):
