@@ -110,7 +110,7 @@ def open_actions(case: Aspiration, user, *, on: dt.date | None = None) -> list[O
 
 
 def vice_dean_choices() -> list[tuple[str, str]]:
-    """Positions a case can be routed to at the step that requires `vice_dean`."""
+    """Positions a case can be routed to at the step that requires `route`."""
     sop = current_sop()
     routed_roles = {s.actor for s in sop.case_steps() if len(sop.positions_of_role(s.actor)) > 1}
     return [(p.code, p.name) for p in sop.positions.values() if p.role in routed_roles]
@@ -185,8 +185,8 @@ def _check_requirements(case: Aspiration, action: OpenAction, data: ActionInput)
         )
     if "reason" in needs and not data.reason.strip():
         errors["reason"] = _("Write the reason.")
-    if "vice_dean" in needs and data.vice_dean not in dict(vice_dean_choices()):
-        errors["vice_dean"] = _("Choose the vice dean to forward to.")
+    if "route" in needs and data.vice_dean not in dict(vice_dean_choices()):
+        errors["route"] = _("Choose the vice dean to forward to.")
     if "has_supporting_info" in needs and not _current_supporting_info(case):
         errors["text"] = _("There is no supporting information for this round yet.")
     source = getattr(action.definition, "uses_response_of", None)
@@ -225,7 +225,7 @@ def position_for_step(step_number: int, vice_dean: str) -> str:
         return positions[0]
     if vice_dean in positions:
         return vice_dean
-    raise Incomplete(_("Choose the vice dean to forward to."), {"vice_dean": _("Required.")})
+    raise Incomplete(_("Choose the vice dean to forward to."), {"route": _("Required.")})
 
 
 def _move(
@@ -247,7 +247,7 @@ def _move(
     definition = action.definition
     vice_dean = case.vice_dean_position
     updates: dict = {}
-    if "vice_dean" in action.requires:
+    if "route" in action.requires:
         vice_dean = data.vice_dean
     if isinstance(definition, Action) and definition.unroute:
         vice_dean = ""
@@ -280,7 +280,7 @@ def _move(
     if publishes and case.answered_at is None:
         updates["answered_at"] = now
     if report is not None:
-        updates["report"] = report
+        updates.update(report=report)
 
     # The guard names the step the action belongs to, not whatever the object says now: a
     # stale or twice-listed object can never move the case from another step.

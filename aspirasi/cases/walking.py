@@ -134,7 +134,7 @@ class Walker:
         if "reason" in requires:
             reason = self.texts.get("reason") or f"Alasan pada langkah {number}."
             data = replace(data, reason=reason)
-        if "vice_dean" in requires:
+        if "route" in requires:
             data = replace(data, vice_dean=self._vice_dean())
         return data
 
@@ -187,7 +187,7 @@ def holder_of(case: Aspiration, on: dt.date):
 
 
 def of_kind(kind: str) -> Callable[[Action], bool]:
-    """The action the SOP marks with this kind ("deferral", "escalation", "report"...)."""
+    """The action the SOP marks with this kind ("deferral", "escalation", "batch_report"...)."""
     return lambda action: action.kind == kind
 
 

@@ -95,8 +95,8 @@ class ActionForm(forms.Form):
             self.fields["reason"] = forms.CharField(
                 label=label, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
             )
-        if "vice_dean" in needs:
-            self.fields["vice_dean"] = forms.ChoiceField(
+        if "route" in needs:
+            self.fields["route"] = forms.ChoiceField(
                 label=_("Vice dean"),
                 choices=vice_dean_choices(),
                 initial=case.category.suggested_position or None,
@@ -105,7 +105,7 @@ class ActionForm(forms.Form):
             self.fields["duplicate_of"] = forms.CharField(
                 label=_("Tracking code of the original case"), max_length=20
             )
-        if kind == "report":
+        if kind == "batch_report":
             self.fields["text"] = forms.CharField(
                 label=_("Report summary"),
                 max_length=MAX_TEXT,

@@ -153,7 +153,7 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             data = ActionInput(
                 text=form.cleaned_data.get("text", ""),
                 reason=form.cleaned_data.get("reason", ""),
-                vice_dean=form.cleaned_data.get("vice_dean", ""),
+                vice_dean=form.cleaned_data.get("route", ""),
                 duplicate_of=form.cleaned_data.get("duplicate_of", ""),
                 delivered_via=form.cleaned_data.get("delivered_via", ""),
                 holding_message=form.cleaned_data.get("holding_message", ""),
@@ -255,7 +255,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 error = exc.message
             else:
                 messages.success(request, _("Report sent to the Dean."))
-                return redirect("desk:report", pk=report.pk)
+                return redirect("desk:report_detail", pk=report.pk)
     return render(
         request,
         "desk/report_new.html",
@@ -290,9 +290,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Report received; its cases are closed."))
-        return redirect("desk:report", pk=report.pk)
+        return redirect("desk:report_detail", pk=report.pk)
     return render(
         request,
         "desk/report.html",
-        {"report": report, "cases": cases, "may_receive": may_receive},
+        dict(report=report, cases=cases, may_receive=may_receive),
     )

@@ -344,7 +344,7 @@ def report_arrived(report, user, *, language: str | None = None) -> Outgoing:
             ],
             facts=[(_("Report"), f"#{report.pk}"), (_("Sent at"), when(report.created_at))],
             link_label=_("Open the report"),
-            link=site_link(reverse("desk:report", args=[report.pk])),
+            link=site_link(reverse("desk:report_detail", args=[report.pk])),
         )
         return render(letter, kind=Kind.REPORT_ARRIVED, to=user.email, language=language)
 

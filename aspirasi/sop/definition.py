@@ -24,13 +24,13 @@ KNOWN_REQUIREMENTS = frozenset(
         "supporting_info",
         "has_supporting_info",
         "reason",
-        "vice_dean",
+        "route",
         "duplicate_of",
     }
 )
 # What the code reads of the definition beyond steps and actions. Each is a field of the file:
 # the loader refuses any other value, and refuses a file that lacks one the code needs.
-ACTION_KINDS = frozenset({"deferral", "escalation", "report", "report_receipt"})
+ACTION_KINDS = frozenset({"deferral", "escalation", "batch_report", "report_receipt"})
 ROLE_CAPABILITIES = (
     "keeps_office_settings",  # who holds which position, Plh, categories, the calendar
     "keeps_saved_replies",
@@ -145,7 +145,7 @@ class Action:
 
     @property
     def creates_report(self) -> bool:
-        return self.kind == "report"
+        return self.kind == "batch_report"
 
     @property
     def receives_report(self) -> bool:
@@ -450,7 +450,7 @@ def _check_what_the_code_needs(sop: Sop) -> None:
     reporting = sop.reporting_steps()
     receiving = sop.report_receiving_steps()
     if bool(reporting) != bool(receiving):
-        missing = "report_receipt" if reporting else "report"
+        missing = "report_receipt" if reporting else "batch_report"
         raise SopDefinitionError(
             f"[[steps.actions]]: field 'kind': no action has kind {missing!r}; a batched "
             "report needs one step that sends it and one that receives it"

@@ -58,7 +58,7 @@ def test_new_holder_sees_and_acts_on_the_old_holders_waiting_case_at_once(client
     client.force_login(officials["kabag"])
 
     response = client.post(
-        reverse("administration:hand_over", args=[holding_of(old, "kasubbag").pk]),
+        reverse("administration:handover", args=[holding_of(old, "kasubbag").pk]),
         {"successor": successor.pk, "from_date": today().isoformat(), "title": "Budi, S.T."},
     )
 
@@ -88,7 +88,7 @@ def test_hand_over_from_a_later_day_keeps_the_old_holder_until_then(client, offi
     client.force_login(officials["kabag"])
 
     client.post(
-        reverse("administration:hand_over", args=[holding_of(officials["dean"], "dekan").pk]),
+        reverse("administration:handover", args=[holding_of(officials["dean"], "dekan").pk]),
         {"successor": successor.pk, "from_date": next_monday.isoformat()},
     )
 
@@ -103,7 +103,7 @@ def test_hand_over_to_the_same_person_is_refused_with_a_field_error(client, offi
     holding = holding_of(officials["wd1"], "wd1")
 
     response = client.post(
-        reverse("administration:hand_over", args=[holding.pk]),
+        reverse("administration:handover", args=[holding.pk]),
         {"successor": officials["wd1"].pk, "from_date": today().isoformat()},
     )
 

@@ -27,7 +27,7 @@ def pages() -> list[str]:
         reverse("administration:holding_new"),
         reverse("administration:holding_edit", args=[holding.pk]),
         reverse("administration:holding_end", args=[holding.pk]),
-        reverse("administration:hand_over", args=[holding.pk]),
+        reverse("administration:handover", args=[holding.pk]),
         reverse("administration:actings"),
         reverse("administration:acting_new"),
         reverse("administration:acting_edit", args=[acting.pk]),

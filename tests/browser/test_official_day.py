@@ -242,7 +242,7 @@ def test_a_day_of_the_clerk_the_kabag_tu_a_vice_dean_and_the_dean(new_context):
 
     open_from_inbox(kabag, to_forward)
     act(kabag, to_forward, 7, "validate")
-    forward_to = kabag.locator('form[action$="/aksi/forward/"] select[name="forward-vice_dean"]')
+    forward_to = kabag.locator('form[action$="/aksi/forward/"] select[name="forward-route"]')
     assert forward_to.input_value() == "wd1", "category akademik should suggest WD I"
     act(kabag, to_forward, 8, "forward", vice_dean="wd1")
 

@@ -135,7 +135,7 @@ def test_path_c_from_public_form_to_the_deans_answer(new_context):
     open_from_inbox(kabag, code)
     act(kabag, code, 6, "acknowledge")
     act(kabag, code, 7, "validate")
-    suggested = kabag.locator('form[action$="/aksi/forward/"] select[name="forward-vice_dean"]')
+    suggested = kabag.locator('form[action$="/aksi/forward/"] select[name="forward-route"]')
     assert suggested.input_value() == "wd2", "category keuangan should suggest WD II"
     act(kabag, code, 8, "forward", vice_dean="wd2")
 

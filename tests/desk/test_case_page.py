@@ -200,7 +200,7 @@ def test_forwarding_needs_a_vice_dean(client, officials):
     client.force_login(o["kabag"])
     page = client.get(case_url(case))
     forward = next(f for f in page.context["forms"] if f.action.name == "forward")
-    assert forward["vice_dean"].value() == "wd1"  # suggested by the category (academic)
+    assert forward["route"].value() == "wd1"  # suggested by the category (academic)
 
     response = act(client, case, "forward", vice_dean="")
 

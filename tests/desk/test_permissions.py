@@ -71,7 +71,7 @@ def test_anonymous_visitor_is_sent_to_the_login(client, officials):
         case_url(case),
         reverse("desk:manual_intake"),
         reverse("desk:report_new"),
-        reverse("desk:report", args=[report.pk]),
+        reverse("desk:report_detail", args=[report.pk]),
     ]
     for url in pages:
         response = client.get(url)

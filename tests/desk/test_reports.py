@@ -64,7 +64,7 @@ def test_vice_dean_reports_two_answered_cases_in_one_report_and_the_dean_closes_
 
     report = Report.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("desk:report", args=[report.pk])
+    assert response["Location"] == reverse("desk:report_detail", args=[report.pk])
     assert (report.position, report.author, report.summary) == (
         "wd1",
         o["wd1"],
@@ -75,18 +75,18 @@ def test_vice_dean_reports_two_answered_cases_in_one_report_and_the_dean_closes_
         assert (case.current_step, case.current_position, case.report) == (13, "dekan", report)
         assert case.trail.last().step == 12
     # Only the Dean may acknowledge it; the vice dean sees the report without the button.
-    page = client.get(reverse("desk:report", args=[report.pk]))
+    page = client.get(reverse("desk:report_detail", args=[report.pk]))
     assert page.context["may_receive"] is False
-    assert client.post(reverse("desk:report", args=[report.pk])).status_code == 403
+    assert client.post(reverse("desk:report_detail", args=[report.pk])).status_code == 403
 
     client.force_login(o["dean"])
-    page = client.get(reverse("desk:report", args=[report.pk]))
+    page = client.get(reverse("desk:report_detail", args=[report.pk]))
     assert page.context["may_receive"] is True
     assert set(page.context["cases"]) == {first, second}
 
-    response = client.post(reverse("desk:report", args=[report.pk]), follow=True)
+    response = client.post(reverse("desk:report_detail", args=[report.pk]), follow=True)
 
-    assert response.redirect_chain == [(reverse("desk:report", args=[report.pk]), 302)]
+    assert response.redirect_chain == [(reverse("desk:report_detail", args=[report.pk]), 302)]
     report.refresh_from_db()
     assert report.received_by == o["dean"] and report.received_at is not None
     for case in (first, second):
@@ -98,7 +98,7 @@ def test_vice_dean_reports_two_answered_cases_in_one_report_and_the_dean_closes_
         assert (record.actor, record.position) == (o["dean"], "dekan")
     assert response.context["may_receive"] is False
     # Receiving twice is not possible.
-    assert client.post(reverse("desk:report", args=[report.pk])).status_code == 403
+    assert client.post(reverse("desk:report_detail", args=[report.pk])).status_code == 403
     assert StepRecord.objects.filter(step=13).count() == 2
 
 

@@ -5,32 +5,19 @@ or in English when the customer wrote in English; nothing at all to an anonymous
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
-from aspirasi.cases.choices import Privacy
+from aspirasi.cases.choices import Privacy, Status
 from aspirasi.cases.engine import ActionInput as T
-from aspirasi.cases.engine import perform, receive_report, report_to_dean
-from aspirasi.notifications.models import Message
-from tests.factories import TUESDAY_9, make_case, walk
+from aspirasi.cases.walking import of_kind
+from aspirasi.notifications.models import Kind, Message
+from aspirasi.sop.registry import current_sop
+from tests.factories import TUESDAY_9, act, make_case, walk_case, walked
 
 pytestmark = pytest.mark.django_db
 
 SITE = "https://aspirasi.ft.example"
 LOOKUP = f"{SITE}/lacak/"
-
-
-def to_step_9(case, o, vice_dean="wd1"):
-    return walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-            (o["clerk"], "prepare_supporting_info", T(text="Jadwal dari prodi terlampir.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "validate", None),
-            (o["kabag"], "forward", T(vice_dean=vice_dean)),
-        ],
-    )
 
 
 def kinds_sent_to(address: str) -> list[str]:
@@ -78,13 +65,10 @@ def test_customer_who_wrote_in_english_is_answered_in_english(officials, mail_se
 
 
 def test_anonymous_customer_gets_nothing(officials, mail_server, drain):
-    case, _ = make_case(privacy=Privacy.ANONYMOUS, customer_email="hidden@example.com")
-    case = walk(
-        case,
-        [
-            (officials["clerk"], "receive", None),
-            (officials["clerk"], "answer", T(text="Jadwal diumumkan Senin depan.")),
-        ],
+    case = walked(
+        path="A",
+        texts={"response": "Jadwal diumumkan Senin depan."},
+        case_options={"privacy": Privacy.ANONYMOUS, "customer_email": "hidden@example.com"},
     )
     drain()
     assert case.customer_email == ""
@@ -92,15 +76,11 @@ def test_anonymous_customer_gets_nothing(officials, mail_server, drain):
     assert mail_server.received == []
 
 
-def test_path_a_response_says_closed_and_invites_to_the_survey(officials, mail_server, drain):
+def test_path_a_the_clerks_response_says_closed_and_invites_to_the_survey(
+    officials, mail_server, drain
+):
     case, secret = make_case(customer_email="siti@example.ac.id")
-    walk(
-        case,
-        [
-            (officials["clerk"], "receive", None),
-            (officials["clerk"], "answer", T(text="Jadwal diumumkan Senin depan.")),
-        ],
-    )
+    walk_case(case, path="A", texts={"response": "Jadwal diumumkan Senin depan."})
     assert kinds_sent_to("siti@example.ac.id") == [
         "receipt",
         "response_given",
@@ -116,22 +96,17 @@ def test_path_a_response_says_closed_and_invites_to_the_survey(officials, mail_s
     assert "survei" in survey.subject.lower()
 
 
-def test_path_b_response_then_closing_after_the_deans_receipt(officials, mail_server, drain):
-    o = officials
-    case, _ = make_case(customer_email="siti@example.ac.id")
-    case = to_step_9(case, o)
-    case = walk(
-        case,
-        [
-            (o["wd1"], "acknowledge", None),
-            (o["wd1"], "draft_response", T(text="Rancangan.")),
-            (o["wd1"], "communicate", T(text="Ujian susulan tanggal 10 pukul 08.00.")),
-        ],
-        start=TUESDAY_9 + dt.timedelta(hours=8),
+def test_path_b_the_vice_deans_response_then_the_closing_once_the_dean_receives_the_report(
+    officials, mail_server, drain
+):
+    case = walked(
+        until=of_kind("report"),
+        vice_dean="wd1",
+        texts={"response": "Ujian susulan tanggal 10 pukul 08.00."},
+        case_options={"customer_email": "siti@example.ac.id"},
     )
     assert kinds_sent_to("siti@example.ac.id") == ["receipt", "response_given"]
-    report = report_to_dean([case], o["wd1"], now=TUESDAY_9 + dt.timedelta(days=1))
-    receive_report(report, o["dean"], now=TUESDAY_9 + dt.timedelta(days=1, hours=1))
+    walk_case(case, path="B")  # reported to the Dean, who receives the report
     assert kinds_sent_to("siti@example.ac.id") == [
         "receipt",
         "response_given",
@@ -146,23 +121,12 @@ def test_path_b_response_then_closing_after_the_deans_receipt(officials, mail_se
 
 
 def test_path_c_the_deans_response_reaches_the_customer(officials, mail_server, drain):
-    o = officials
-    case, _ = make_case(category_code="keuangan", customer_email="siti@example.ac.id")
-    case = to_step_9(case, o, vice_dean="wd2")
-    walk(
-        case,
-        [
-            (o["wd2"], "acknowledge", None),
-            (o["wd2"], "draft_response", T(text="Rancangan tanggapan.")),
-            (o["wd2"], "escalate", T(reason="Perlu keputusan Dekan.")),
-            (o["dean"], "acknowledge", None),
-            (o["dean"], "respond", T(text="Keringanan UKT disetujui 50%.")),
-            (o["dean"], "send_to_vice_dean", None),
-            (o["wd2"], "acknowledge", None),
-            (o["wd2"], "deliver", None),
-            (o["wd2"], "archive", None),
-        ],
-        start=TUESDAY_9 + dt.timedelta(hours=8),
+    walked(
+        path="C",
+        vice_dean="wd2",
+        texts={"response": "Rancangan tanggapan Wakil Dekan."},
+        inputs={"respond": T(text="Keringanan UKT disetujui 50%.")},
+        case_options={"category_code": "keuangan", "customer_email": "siti@example.ac.id"},
     )
     drain()
     mails = mail_server.to("siti@example.ac.id")
@@ -173,20 +137,20 @@ def test_path_c_the_deans_response_reaches_the_customer(officials, mail_server, 
         "survey_invitation",
     ]
     assert "Keringanan UKT disetujui 50%." in mails[1].text
+    assert "Rancangan tanggapan Wakil Dekan." not in mails[1].text  # the Dean's, not the draft
     assert "Dekan" in mails[1].text  # who responded
 
 
 def test_closures_outside_the_flow_explain_themselves_without_a_survey(
     officials, mail_server, drain
 ):
-    clerk = officials["clerk"]
     original, _ = make_case(customer_email="first@example.com")
     repeat, _ = make_case(customer_email="again@example.com")
-    perform(repeat, clerk, "duplicate", T(reason="Sama.", duplicate_of=original.tracking_code))
+    act(repeat, "duplicate", T(reason="Sama.", duplicate_of=original.tracking_code))
     elsewhere, _ = make_case(customer_email="elsewhere@example.com")
-    perform(elsewhere, clerk, "outside_remit", T(reason="Hubungi Biro Akademik Universitas."))
+    act(elsewhere, "outside_remit", T(reason="Hubungi Biro Akademik Universitas."))
     spam, _ = make_case(customer_email="spam@example.com")
-    perform(spam, clerk, "spam", T(reason="Iklan."))
+    act(spam, "spam", T(reason="Iklan."))
     drain()
     assert kinds_sent_to("again@example.com") == ["receipt", "case_closed"]
     assert original.tracking_code in mail_server.to("again@example.com")[1].text
@@ -194,6 +158,66 @@ def test_closures_outside_the_flow_explain_themselves_without_a_survey(
     assert "Hubungi Biro Akademik Universitas." in mail_server.to("elsewhere@example.com")[1].text
     # A spammer hears nothing beyond the automatic receipt.
     assert kinds_sent_to("spam@example.com") == ["receipt"]
+
+
+@pytest.mark.parametrize("closure", ["outside_remit", "withdrawn", "duplicate", "spam"])
+def test_a_closure_outside_the_flow_tells_the_customer_what_the_sop_file_says(
+    closure, officials, mail_server, drain
+):
+    definition = current_sop().closures[closure]
+    original, _ = make_case(customer_email="first@example.com")
+    reason = "Hubungi Biro Akademik Universitas."
+    names_the_original = "duplicate_of" in definition.requires
+    data = T(reason=reason, duplicate_of=original.tracking_code if names_the_original else "")
+    # Closed midway along the flow, by whoever holds the case there.
+    case = walked(until="forward", case_options={"customer_email": "closed@example.com"})
+    case = act(case, closure, data)
+    assert case.closure == closure and case.current_step is None
+    drain()
+    if not definition.tells_customer:  # spam: the sender learns nothing beyond the receipt
+        assert kinds_sent_to("closed@example.com") == ["receipt"]
+        assert len(mail_server.to("closed@example.com")) == 1
+        return
+    assert kinds_sent_to("closed@example.com") == ["receipt", "case_closed"]  # no survey
+    _receipt, closed = mail_server.to("closed@example.com")
+    assert closed.language == "id" and case.tracking_code in closed.subject
+    with translation.override("id"):
+        assert definition.customer_message in closed.text  # the SOP file's own words
+    # The reason is passed on only where the SOP file says so (outside_remit: where to turn).
+    assert (reason in closed.text) is definition.shares_reason
+    # A duplicate names the case to follow instead.
+    assert (original.tracking_code in closed.text) is names_the_original
+
+
+def test_a_deferral_with_a_holding_message_e_mails_the_customer_that_message(
+    officials, mail_server, drain
+):
+    holding = "Jadwal ujian susulan sedang disusun prodi; kabar berikutnya paling lambat Jumat."
+    case, secret = make_case(customer_email="siti@example.ac.id")
+    case = walk_case(case, via=["defer"], inputs={"defer": T(holding_message=holding)})
+    assert case.status == Status.OPEN and case.step.action("defer") is None  # the case goes on
+    assert kinds_sent_to("siti@example.ac.id") == ["receipt", Kind.HOLDING_MESSAGE]
+    drain()
+    _receipt, mail = mail_server.to("siti@example.ac.id")
+    assert mail.language == "id"
+    assert case.tracking_code in mail.subject
+    assert holding in mail.text and holding in mail.html
+    assert LOOKUP in mail.text and secret not in mail.text
+
+
+@pytest.mark.parametrize("holding", ["", "   "])
+def test_a_deferral_without_a_holding_message_sends_the_customer_nothing(
+    holding, officials, mail_server, drain
+):
+    case = walked(
+        via=["defer"],
+        inputs={"defer": T(holding_message=holding)},
+        case_options={"customer_email": "siti@example.ac.id"},
+    )
+    assert case.status == Status.OPEN
+    drain()
+    assert kinds_sent_to("siti@example.ac.id") == ["receipt"]
+    assert len(mail_server.to("siti@example.ac.id")) == 1
 
 
 def test_aspiration_entered_by_the_clerk_still_gets_its_receipt(officials, mail_server, drain):

@@ -84,7 +84,7 @@ def test_the_report_page_links_to_its_pdf(client, officials):
     report = report_to_dean([case], o["wd1"])
     client.force_login(o["dean"])
 
-    page = client.get(reverse("desk:report", args=[report.pk])).content.decode()
+    page = client.get(reverse("desk:report_detail", args=[report.pk])).content.decode()
 
     assert f'href="{reverse("desk:report_pdf", args=[report.pk])}"' in page
     assert "Cetak laporan (PDF)" in page

@@ -149,7 +149,7 @@ def test_action_kinds_mark_the_deferral_escalation_and_the_batched_report(sop):
     assert kinds == {
         (3, "defer"): "deferral",
         (11, "escalate"): "escalation",
-        (12, "report"): "report",
+        (12, "report"): "batch_report",
         (13, "receive_report"): "report_receipt",
     }
 
