@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from aspirasi.cases.choices import CustomerStatus, Status
-from aspirasi.cases.engine import ActionInput
+from aspirasi.cases.engine import ActionInput, NotPermitted
 from aspirasi.cases.models import Aspiration
 from aspirasi.cases.walking import (
     HOUR,
@@ -266,8 +266,6 @@ def test_a_walker_keeps_its_own_clock(officials):
 
 def test_act_may_name_who_acts(officials):
     """`by` picks the official; one who may not act at the desk is refused by the engine."""
-    from aspirasi.cases.engine import NotPermitted
-
     case, _ = make_case()
     walker = Walker(case, start=TUESDAY_9)
     with pytest.raises(NotPermitted):

@@ -8,15 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from aspirasi.cases.choices import Privacy
+from aspirasi.cases.choices import CustomerStatus, Privacy
 from aspirasi.cases.engine import ActionInput as T
-from aspirasi.cases.engine import receive_report, report_to_dean
-from tests.factories import TUESDAY_9, make_case, walk
+from aspirasi.cases.walking import Walker, of_kind, walk_case, with_verdict
+from aspirasi.sop.registry import current_sop
+from tests.factories import TUESDAY_9, act, make_case
 
 pytestmark = pytest.mark.django_db
 
 LOOKUP = reverse("public:track_lookup")
-DAY_2 = TUESDAY_9 + dt.timedelta(days=1)
 
 SUPPORTING = "Jadwal dari prodi: ujian susulan minggu ke-10."
 REWORK_NOTE = "Lampirkan surat resmi prodi."
@@ -24,6 +24,7 @@ DRAFT = "Rancangan internal: mungkin tanggal 10."
 ANSWER_B = "Ujian susulan dilaksanakan tanggal 10 pukul 08.00."
 ESCALATION_NOTE = "Perlu keputusan Dekan soal keringanan UKT."
 DEAN_ANSWER = "Keringanan UKT disetujui 50%."
+HOLDING_MESSAGE = "Aspirasi Anda sedang kami koordinasikan dengan program studi."
 
 
 def track_url(case, secret: str) -> str:
@@ -41,29 +42,29 @@ def indonesian(msgid: str) -> str:
 NOT_FOUND = "No case matches this code and key. Check both and try again."
 
 
+def office_of(case) -> str:
+    """The Indonesian name of the position the case waits on, as the tracking page shows it."""
+    return current_sop().positions[case.current_position].name_id
+
+
 def status_word(response) -> str:
     return re.search(r'id="status"><strong>([^<]*)<', response.content.decode()).group(1)
 
 
-def to_step_11(case, o, vice_dean="wd1"):
-    """Through a failed validation round and a draft: everything the customer must not see."""
-    return walk(
+def drafted_by_the_vice_dean(case, vice_dean="wd1"):
+    """Through a failed validation round and the vice dean's draft: everything the customer
+    must not see. Stops where the vice dean communicates with the customer."""
+    case = walk_case(
         case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-            (o["clerk"], "prepare_supporting_info", T(text="Data belum lengkap.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "return_for_rework", T(reason=REWORK_NOTE)),
-            (o["clerk"], "prepare_supporting_info", T(text=SUPPORTING)),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "validate", None),
-            (o["kabag"], "forward", T(vice_dean=vice_dean)),
-            (o[vice_dean], "acknowledge", None),
-            (o[vice_dean], "draft_response", T(text=DRAFT)),
-        ],
+        via=[with_verdict("invalid")],
+        start=TUESDAY_9,
+        texts={"supporting_info": "Data belum lengkap.", "reason": REWORK_NOTE},
+    )
+    return walk_case(
+        case,
+        via=["draft_response"],
+        vice_dean=vice_dean,
+        texts={"supporting_info": SUPPORTING, "response": DRAFT},
     )
 
 
@@ -90,7 +91,7 @@ def test_new_case_is_diterima_and_shows_who_has_it_and_when_it_is_due(client, of
     page = response.content.decode()
     assert case.tracking_code in page
     assert case.subject in page
-    assert "Kasubbag Akademik dan Kemahasiswaan" in page
+    assert office_of(case) in page
     with translation.override("id"):
         due = formats.date_format(timezone.localtime(case.step_due_at), "DATETIME_FORMAT")
     assert response.context["due_at"] == case.step_due_at
@@ -100,22 +101,43 @@ def test_new_case_is_diterima_and_shows_who_has_it_and_when_it_is_due(client, of
     assert case.customer_email not in page
 
 
-def test_case_is_still_diterima_at_step_3_and_diproses_from_step_4(client, officials):
+def test_case_is_diterima_until_the_clerk_defers_it_and_diproses_after(client, officials):
     case, secret = make_case()
-    case = walk(case, [(officials["clerk"], "receive", None)])
+    case = act(case, "receive")
     assert status_word(client.get(track_url(case, secret))) == "diterima"
 
-    case = walk(case, [(officials["clerk"], "defer", None)])
+    case = act(case, "defer")
 
     response = client.get(track_url(case, secret))
     assert status_word(response) == "diproses"
-    assert "Kasubbag Akademik dan Kemahasiswaan" in response.content.decode()
+    assert office_of(case) in response.content.decode()
+
+
+def test_a_deferrals_holding_message_reaches_the_tracking_page_without_answering(
+    client, officials
+):
+    case, secret = make_case()
+    case = act(case, "receive")
+
+    case = act(case, "defer", T(holding_message=HOLDING_MESSAGE))
+
+    response = client.get(track_url(case, secret))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert escape(HOLDING_MESSAGE) in page
+    assert 'class="card holding-message"' in page
+    # A holding message is not a response: the case goes on, unanswered.
+    assert status_word(response) == "diproses"
+    assert case.customer_status == CustomerStatus.IN_PROGRESS
+    assert case.answered_at is None
+    assert list(response.context["responses"]) == []
+    assert indonesian("No response yet.") in page
 
 
 def test_customer_never_sees_a_draft_supporting_information_or_the_trail(client, officials):
     case, secret = make_case()
-    case = to_step_11(case, officials)
-    assert case.current_step == 11
+    case = drafted_by_the_vice_dean(case)
+    assert case.step.action("communicate") is not None
 
     response = client.get(track_url(case, secret))
 
@@ -127,10 +149,9 @@ def test_customer_never_sees_a_draft_supporting_information_or_the_trail(client,
 
 
 def test_vice_deans_response_is_ditanggapi_then_selesai_after_the_deans_receipt(client, officials):
-    o = officials
     case, secret = make_case()
-    case = to_step_11(case, o)
-    case = walk(case, [(o["wd1"], "communicate", T(text=ANSWER_B))], start=DAY_2)
+    walker = Walker(drafted_by_the_vice_dean(case))
+    case = walker.act("communicate", T(text=ANSWER_B))
 
     response = client.get(track_url(case, secret))
 
@@ -140,8 +161,8 @@ def test_vice_deans_response_is_ditanggapi_then_selesai_after_the_deans_receipt(
     assert DRAFT not in page  # the polished text replaced the draft; the draft never went out
     assert_nothing_internal(page)
 
-    report = report_to_dean([case], o["wd1"], now=DAY_2 + dt.timedelta(hours=2))
-    receive_report(report, o["dean"], now=DAY_2 + dt.timedelta(hours=3))
+    case = walker.to(via=[of_kind("report"), of_kind("report_receipt")])
+    assert case.report.received_by == officials["dean"]
 
     response = client.get(track_url(case, secret))
     assert status_word(response) == "selesai"
@@ -151,32 +172,22 @@ def test_vice_deans_response_is_ditanggapi_then_selesai_after_the_deans_receipt(
 
 
 def test_deans_response_reaches_the_customer_only_when_the_vice_dean_delivers_it(client, officials):
-    o = officials
     case, secret = make_case(category_code="keuangan")
-    case = to_step_11(case, o, vice_dean="wd2")
-    case = walk(
-        case,
-        [
-            (o["wd2"], "escalate", T(reason=ESCALATION_NOTE)),
-            (o["dean"], "acknowledge", None),
-            (o["dean"], "respond", T(text=DEAN_ANSWER)),
-            (o["dean"], "send_to_vice_dean", None),
-            (o["wd2"], "acknowledge", None),
-        ],
-        start=DAY_2,
-    )
+    case = drafted_by_the_vice_dean(case, vice_dean="wd2")
+    walker = Walker(case, texts={"reason": ESCALATION_NOTE, "response": DEAN_ANSWER})
+    case = walker.to(via=["escalate"], until="deliver")
 
     response = client.get(track_url(case, secret))
     assert status_word(response) == "diproses"
     assert DEAN_ANSWER not in response.content.decode()
     assert_nothing_internal(response.content.decode())
 
-    case = walk(case, [(o["wd2"], "deliver", None)], start=DAY_2 + dt.timedelta(hours=6))
+    case = walker.act("deliver", by=officials["wd2"])
     response = client.get(track_url(case, secret))
     assert status_word(response) == "ditanggapi"
     assert DEAN_ANSWER in response.content.decode()
 
-    case = walk(case, [(o["wd2"], "archive", None)], start=DAY_2 + dt.timedelta(hours=7))
+    case = walker.to(path="C")
     response = client.get(track_url(case, secret))
     assert status_word(response) == "selesai"
     page = response.content.decode()
@@ -186,13 +197,7 @@ def test_deans_response_reaches_the_customer_only_when_the_vice_dean_delivers_it
 
 def test_clerks_answer_closes_the_case_as_selesai(client, officials):
     case, secret = make_case()
-    walk(
-        case,
-        [
-            (officials["clerk"], "receive", None),
-            (officials["clerk"], "answer", T(text="Jadwal diumumkan Senin depan.")),
-        ],
-    )
+    walk_case(case, path="A", texts={"response": "Jadwal diumumkan Senin depan."})
 
     response = client.get(track_url(case, secret))
 

@@ -75,8 +75,23 @@ def test_the_real_sop_file_starts_cleanly(tmp_path):
             broken(STEP_5_TAIL, STEP_5_TAIL.replace('"10 menit"', '"1 minggu"')),
             ["step 5", "field 'time'", "1 minggu"],
         ),
+        (
+            # The office screens look for the role that keeps the settings: none left.
+            broken("keeps_office_settings = true\n", ""),
+            ["sp54.toml", "[roles]", "field 'keeps_office_settings'"],
+        ),
+        (
+            broken('kind = "report_receipt"\n', ""),
+            ["sp54.toml", "field 'kind'", "report_receipt"],
+        ),
     ],
-    ids=["unknown-actor", "path-c-never-closes", "time-1-minggu"],
+    ids=[
+        "unknown-actor",
+        "path-c-never-closes",
+        "time-1-minggu",
+        "no-role-keeps-the-office",
+        "nobody-receives-the-report",
+    ],
 )
 def test_a_broken_sop_file_stops_start_up_naming_step_and_field(tmp_path, text, expected):
     assert text != REAL_TEXT
