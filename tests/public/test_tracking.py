@@ -1,6 +1,5 @@
 """The customer follows a case with its code and secret link (decisions 11 and 12)."""
 
-import datetime as dt
 import re
 from html import escape
 
