@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from aspirasi.cases.engine import ActionInput as T
+from aspirasi.cases.walking import holder_of
 from aspirasi.channels.models import ChannelHealth
 from aspirasi.notifications import compose, schedule
 from aspirasi.notifications.config import worker_config
@@ -17,7 +17,7 @@ from aspirasi.notifications.digest import send_daily_digests
 from aspirasi.notifications.models import Message, ScheduledJob
 from aspirasi.notifications.outbox import Outgoing, enqueue
 from aspirasi.notifications.worker import Worker
-from tests.factories import WITA, make_case, make_user, walk
+from tests.factories import WITA, make_case, make_user, walked
 
 pytestmark = pytest.mark.django_db
 
@@ -38,28 +38,19 @@ def test_each_official_gets_one_digest_a_working_day(desks, mail_server, drain):
     monday = at(2026, 11, 9, 7, 30)
     first, _ = make_case(now=at(2026, 11, 6, 9, 0))
     second, _ = make_case(now=at(2026, 11, 6, 10, 0))
-    third, _ = make_case(now=at(2026, 11, 6, 10, 30))
-    walk(
-        third,
-        [
-            (desks["clerk"], "receive", None),
-            (desks["clerk"], "defer", None),
-            (desks["clerk"], "prepare_supporting_info", T(text="Data.")),
-            (desks["clerk"], "hand_over", None),
-        ],
-        start=at(2026, 11, 6, 10, 30),
-    )
-    assert send_daily_digests(now=monday) == 2  # the clerk and the Kabag TU; nobody else waits
+    third = walked(via=["hand_over"], start=at(2026, 11, 6, 10, 30))  # handed to the next desk
+    clerk, next_desk = holder_of(first, monday.date()), holder_of(third, monday.date())
+    assert send_daily_digests(now=monday) == 2  # the clerk and the desk handed to; nobody else
     assert send_daily_digests(now=monday + dt.timedelta(hours=3)) == 0  # once a day
     assert send_daily_digests(now=at(2026, 11, 7, 7, 30)) == 0  # Saturday: no digest
     drain()
-    [clerk_digest] = [m for m in mail_server.to("clerk@ft.example") if "hari ini" in m.subject]
+    [clerk_digest] = [m for m in mail_server.to(clerk.email) if "hari ini" in m.subject]
     assert "2 kasus" in clerk_digest.subject
     assert first.tracking_code in clerk_digest.text and second.tracking_code in clerk_digest.text
     assert "terlambat" in clerk_digest.text
     assert "https://aspirasi.ft.example/meja/" in clerk_digest.text
-    [kabag_digest] = [m for m in mail_server.to("kabag@ft.example") if "hari ini" in m.subject]
-    assert third.tracking_code in kabag_digest.text
+    [next_digest] = [m for m in mail_server.to(next_desk.email) if "hari ini" in m.subject]
+    assert third.tracking_code in next_digest.text
 
 
 def test_the_digest_runs_each_working_morning(mail_settings):
@@ -128,18 +119,9 @@ def test_a_digest_lost_with_its_worker_is_sent_later_that_morning(
     desks, mail_server, drain, mail_settings, monkeypatch
 ):
     monday = at(2026, 11, 9, 7, 30)
-    make_case(now=at(2026, 11, 6, 9, 0))
-    third, _ = make_case(now=at(2026, 11, 6, 10, 30))
-    walk(
-        third,
-        [
-            (desks["clerk"], "receive", None),
-            (desks["clerk"], "defer", None),
-            (desks["clerk"], "prepare_supporting_info", T(text="Data.")),
-            (desks["clerk"], "hand_over", None),
-        ],
-        start=at(2026, 11, 6, 10, 30),
-    )
+    first, _ = make_case(now=at(2026, 11, 6, 9, 0))
+    third = walked(via=["hand_over"], start=at(2026, 11, 6, 10, 30))  # handed to the next desk
+    clerk, next_desk = holder_of(first, monday.date()), holder_of(third, monday.date())
     config = worker_config()
     ScheduledJob.objects.create(name="daily_digest", next_run_at=monday)
     assert schedule.tick(now=monday, config=config) == ["daily_digest"]
@@ -161,7 +143,7 @@ def test_a_digest_lost_with_its_worker_is_sent_later_that_morning(
     with pytest.raises(Killed):
         schedule.run_job("daily_digest", now=monday)
     monkeypatch.undo()
-    assert written == ["clerk@ft.example"]
+    assert written == [clerk.email]
     assert Message.objects.filter(kind="daily_digest").count() == 1
 
     # Within the stale time the run may still be going: the sweep leaves it alone.
@@ -176,11 +158,11 @@ def test_a_digest_lost_with_its_worker_is_sent_later_that_morning(
     drain()
     job.refresh_from_db()
     assert job.last_ok is True and job.last_result == "1 digest(s)"  # only the missing one
-    for address in ("clerk@ft.example", "kabag@ft.example"):
+    for address in (clerk.email, next_desk.email):
         digests = [m for m in mail_server.to(address) if "hari ini" in m.subject]
         assert len(digests) == 1, address
-    [kabag] = [m for m in mail_server.to("kabag@ft.example") if "hari ini" in m.subject]
-    assert third.tracking_code in kabag.text
+    [handed_to] = [m for m in mail_server.to(next_desk.email) if "hari ini" in m.subject]
+    assert third.tracking_code in handed_to.text
 
 
 def test_a_run_that_failed_with_an_error_is_not_repeated(desks, mail_settings, monkeypatch):

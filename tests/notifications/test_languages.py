@@ -5,13 +5,16 @@ English (Content-Language) opens an English case."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from aspirasi.cases.engine import ActionInput as T
-from aspirasi.cases.engine import perform, report_to_dean
+from aspirasi.cases.engine import report_to_dean
+from aspirasi.cases.walking import holder_of
 from aspirasi.mailintake.intake import receive_mail
+from aspirasi.notifications.compose import standard_text
 from aspirasi.notifications.digest import send_daily_digests
 from aspirasi.officials.models import LanguagePreference
-from tests.factories import TUESDAY_9, WITA, make_case, walk
+from tests.factories import TUESDAY_9, WITA, act, make_case, walk_case, walked
 from tests.mailintake.mails import mail
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +41,11 @@ def test_an_official_who_prefers_english_hears_of_a_new_case_in_english(desks, m
     [arrived] = mail_server.to("clerk@ft.example")
     assert arrived.language == "en"
     assert arrived.subject == (
-        f"[Aspirasi FT Unmul] New case at your desk: {case.tracking_code}, step 2"
+        f"[Aspirasi FT Unmul] New case at your desk: {case.tracking_code}, step {case.current_step}"
     )
-    assert "Dear Clerk," in arrived.text and "Time standard: 10 working minutes" in arrived.text
+    with translation.override("en"):
+        standard = standard_text(case.step.time.text)  # "10 menit": "10 working minutes"
+    assert "Dear Clerk," in arrived.text and f"Time standard: {standard}" in arrived.text
     assert f"{SITE}/meja/kasus/{case.tracking_code}/" in arrived.text
     [receipt] = mail_server.to("siti@example.ac.id")
     assert receipt.language == "id"  # the customer keeps the case's language
@@ -50,49 +55,25 @@ def test_an_english_digest_next_to_an_indonesian_one(desks, mail_server, drain):
     prefers_english(desks["clerk"])
     first, _ = make_case(now=dt.datetime(2026, 11, 6, 9, 0, tzinfo=WITA))
     second, _ = make_case(now=dt.datetime(2026, 11, 6, 10, 0, tzinfo=WITA))
-    third, _ = make_case(now=dt.datetime(2026, 11, 6, 10, 30, tzinfo=WITA))
-    walk(
-        third,
-        [
-            (desks["clerk"], "receive", None),
-            (desks["clerk"], "defer", None),
-            (desks["clerk"], "prepare_supporting_info", T(text="Data.")),
-            (desks["clerk"], "hand_over", None),
-        ],
-        start=dt.datetime(2026, 11, 6, 10, 30, tzinfo=WITA),
-    )
+    third = walked(via=["hand_over"], start=dt.datetime(2026, 11, 6, 10, 30, tzinfo=WITA))
+    next_desk = holder_of(third, dt.date(2026, 11, 9))
     assert send_daily_digests(now=dt.datetime(2026, 11, 9, 7, 30, tzinfo=WITA)) == 2
     drain()
     [digest] = [m for m in mail_server.to("clerk@ft.example") if "today" in m.subject]
     assert digest.language == "en"
     assert digest.subject == "[Aspirasi FT Unmul] What waits for you today: 2 cases"
     assert "2 cases wait for you today, the most urgent first:" in digest.text
-    assert "overdue" in digest.text and "step 2" in digest.text
+    assert "overdue" in digest.text and f"step {first.current_step}" in digest.text
     assert first.tracking_code in digest.text and second.tracking_code in digest.text
     assert "November 2026" in digest.text  # dates in English too
-    [kabag] = [m for m in mail_server.to("kabag@ft.example") if "hari ini" in m.subject]
-    assert kabag.language == "id" and third.tracking_code in kabag.text
+    [other] = [m for m in mail_server.to(next_desk.email) if "hari ini" in m.subject]
+    assert other.language == "id" and third.tracking_code in other.text
 
 
 def test_the_dean_who_prefers_english_receives_a_report_in_english(desks, mail_server, drain):
     o = desks
     prefers_english(o["dean"])
-    case, _ = make_case()
-    case = walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-            (o["clerk"], "prepare_supporting_info", T(text="Data.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "validate", None),
-            (o["kabag"], "forward", T(vice_dean="wd1")),
-            (o["wd1"], "acknowledge", None),
-            (o["wd1"], "draft_response", T(text="Rancangan.")),
-            (o["wd1"], "communicate", T(text="Tanggapan.")),
-        ],
-    )
+    case = walked(until="report", vice_dean="wd1")
     report = report_to_dean([case], o["wd1"], now=TUESDAY_9 + dt.timedelta(days=1))
     drain()
     [mail_to_dean] = mail_server.to("dean@ft.example")
@@ -105,17 +86,9 @@ def test_an_english_customer_gets_response_closing_and_survey_in_english(
     officials, mail_server, drain
 ):
     answered, _ = make_case(customer_email="guest@example.com", language="en")
-    walk(
-        answered,
-        [
-            (officials["clerk"], "receive", None),
-            (officials["clerk"], "answer", T(text="The schedule is announced next Monday.")),
-        ],
-    )
+    walk_case(answered, path="A", texts={"response": "The schedule is announced next Monday."})
     elsewhere, _ = make_case(customer_email="visitor@example.com", language="en")
-    perform(
-        elsewhere, officials["clerk"], "outside_remit", T(reason="Ask the university's bureau.")
-    )
+    act(elsewhere, "outside_remit", T(reason="Ask the university's bureau."))
     drain()
     _receipt, response, survey = mail_server.to("guest@example.com")
     code = answered.tracking_code
@@ -133,6 +106,23 @@ def test_an_english_customer_gets_response_closing_and_survey_in_english(
     assert closed.subject == f"[Aspirasi FT Unmul] Your case {elsewhere.tracking_code} is closed"
     assert "It lies outside the faculty's remit." in closed.text
     assert "Where to turn instead: Ask the university's bureau." in closed.text
+
+
+def test_an_english_customer_gets_the_holding_message_in_english(officials, mail_server, drain):
+    holding = "The exam schedule is being drawn up; we will write again by Friday."
+    case = walked(
+        via=["defer"],
+        inputs={"defer": T(holding_message=holding)},
+        case_options={"customer_email": "guest@example.com", "language": "en"},
+    )
+    drain()
+    _receipt, held = mail_server.to("guest@example.com")
+    assert held.language == "en"
+    assert held.subject == (
+        f"[Aspirasi FT Unmul] Your aspiration {case.tracking_code} is being handled"
+    )
+    assert "cannot be answered at once" in held.text and holding in held.text
+    assert f"{SITE}/lacak/" in held.text
 
 
 @pytest.mark.parametrize(
