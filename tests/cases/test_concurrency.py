@@ -35,6 +35,8 @@ from aspirasi.cases.models import (
     SupportingInfo,
     TrackingCounter,
 )
+from aspirasi.cases.walking import Walker
+from aspirasi.sop.registry import current_sop
 from tests.factories import (
     TUESDAY_9,
     WITA,
@@ -43,7 +45,8 @@ from tests.factories import (
     make_case,
     make_official,
     seed_categories,
-    walk,
+    step_with,
+    walked,
 )
 
 # Threads need committed data, so these tests run outside a test transaction (and the database
@@ -190,26 +193,10 @@ def people(transactional_db):
     }
 
 
-def at_step_12(people, *, start=TUESDAY_9):
-    """A case answered by WD I and waiting for the report to the Dean."""
-    case, _ = make_case(now=start)
-    clerk, kabag, wd1 = people["clerk_a"], people["kabag"], people["wd1_a"]
-    return walk(
-        case,
-        [
-            (clerk, "receive", None),
-            (clerk, "defer", None),
-            (clerk, "prepare_supporting_info", T(text="Jadwal dari prodi terlampir.")),
-            (clerk, "hand_over", None),
-            (kabag, "acknowledge", None),
-            (kabag, "validate", None),
-            (kabag, "forward", T(vice_dean="wd1")),
-            (wd1, "acknowledge", None),
-            (wd1, "draft_response", T(text="Rancangan.")),
-            (wd1, "communicate", T(text="Ujian susulan tanggal 10.")),
-        ],
-        start=start,
-    )
+def waiting_for_the_report(*, start=TUESDAY_9):
+    """A case answered by WD I and waiting for the report to the Dean (walked by the first
+    holder of each desk: Kasubbag A, WD I A)."""
+    return walked(until="report", vice_dean="wd1", start=start)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,44 +204,48 @@ def at_step_12(people, *, start=TUESDAY_9):
 
 
 def test_two_clerks_race_at_every_step_of_their_stretch(people):
-    """Both Kasubbags do each of steps 2-5 at the same moment; each time exactly one wins."""
+    """Both Kasubbags do each step of theirs at the same moment, taking the case on towards the
+    Kabag TU (the action that does not close it); each time exactly one wins."""
     a, b = people["clerk_a"], people["clerk_b"]
     case, _ = make_case()
     moment = TUESDAY_9
-    plan = [
-        ("receive", T(), T()),
-        ("defer", T(), T()),
-        ("prepare_supporting_info", T(text="Dukungan dari A."), T(text="Dukungan dari B.")),
-        ("hand_over", T(), T()),
-    ]
-    for action, data_a, data_b in plan:
+    raced = []
+    while case.current_position == "kasubbag":
+        action = next(x.name for x in case.step.actions if not x.closes)
+        raced.append(action)
+        assert len(raced) < 20, "the case never leaves the clerks' desk"
+        data = {
+            who: Walker(case, texts={"supporting_info": f"Dukungan dari {who}."}).fill(action)
+            for who in ("A", "B")
+        }
         moment += dt.timedelta(minutes=5)
         before = Footprint.of(case.pk)
         outcomes = race(
             {
-                "clerk_a": acts(a, action, data_a, pk=case.pk, now=moment),
-                "clerk_b": acts(b, action, data_b, pk=case.pk, now=moment),
+                "clerk_a": acts(a, action, data["A"], pk=case.pk, now=moment),
+                "clerk_b": acts(b, action, data["B"], pk=case.pk, now=moment),
             }
         )
         winner = one_winner(outcomes)
         user = a if winner.who == "clerk_a" else b
         assert_one_new_record(case.pk, before, user, action)
         assert winner.result.version == before.version + 1
-    case.refresh_from_db()
-    assert (case.current_step, case.current_position) == (6, "kabag_tu")
-    assert case.trail.count() == 4
+        case.refresh_from_db()
+    assert "prepare_supporting_info" in raced and raced[-1] == "hand_over"
+    hand_over = current_sop().step(step_with("hand_over")).action("hand_over")
+    assert (case.current_step, case.current_position) == (hand_over.to, "kabag_tu")
+    assert case.trail.count() == len(raced)
     info = SupportingInfo.objects.get(aspiration=case)  # one round, not two
     assert info.round == 1 == case.validation_round
     assert info.text in ("Dukungan dari A.", "Dukungan dari B.")
-    assert info.prepared_by == case.trail.get(step=4).actor
+    assert info.prepared_by == case.trail.get(step=step_with("prepare_supporting_info")).actor
 
 
 def test_two_clerks_answer_at_once_and_one_answer_goes_out(people):
     a, b = people["clerk_a"], people["clerk_b"]
-    case, _ = make_case()
-    case = perform(case, a, "receive", now=TUESDAY_9 + dt.timedelta(minutes=5))
+    case = walked(until="answer")
     before = Footprint.of(case.pk)
-    moment = TUESDAY_9 + dt.timedelta(minutes=30)
+    moment = case.step_arrived_at + dt.timedelta(minutes=30)
     texts = {"clerk_a": "Jawaban dari A.", "clerk_b": "Jawaban dari B."}
     winner = one_winner(
         race(
@@ -279,10 +270,9 @@ def test_two_clerks_answer_at_once_and_one_answer_goes_out(people):
 def test_an_answer_and_a_spam_closure_at_once(people):
     """Two different actions on the same step: one wins, the case is exactly what it did."""
     a, b = people["clerk_a"], people["clerk_b"]
-    case, _ = make_case()
-    case = perform(case, a, "receive", now=TUESDAY_9 + dt.timedelta(minutes=5))
+    case = walked(until="answer")
     before = Footprint.of(case.pk)
-    moment = TUESDAY_9 + dt.timedelta(minutes=30)
+    moment = case.step_arrived_at + dt.timedelta(minutes=30)
     winner = one_winner(
         race(
             {
@@ -318,7 +308,7 @@ def test_many_clerks_at_once_still_one_winner(people):
 
 def test_two_vice_deans_report_the_same_case_and_one_report_remains(people):
     a, b = people["wd1_a"], people["wd1_b"]
-    case = at_step_12(people)
+    case = waiting_for_the_report()
     before = Footprint.of(case.pk)
     moment = TUESDAY_9 + dt.timedelta(days=1)
 
@@ -338,12 +328,15 @@ def test_two_vice_deans_report_the_same_case_and_one_report_remains(people):
     report = Report.objects.get()  # the loser's report went with its transaction
     assert report == winner.result and report.author == user
     case.refresh_from_db()
-    assert (case.current_step, case.report) == (13, report)
-    assert record.next_step == 13
+    assert (case.current_step, case.report) == (step_with("receive_report"), report)
+    assert record.next_step == step_with("receive_report")
 
 
 def test_dean_and_plh_receive_the_same_report_at_once(people):
-    cases = [at_step_12(people), at_step_12(people, start=TUESDAY_9 + dt.timedelta(minutes=1))]
+    cases = [
+        waiting_for_the_report(),
+        waiting_for_the_report(start=TUESDAY_9 + dt.timedelta(minutes=1)),
+    ]
     report = report_to_dean(cases, people["wd1_a"], now=TUESDAY_9 + dt.timedelta(days=1))
     before = {c.pk: Footprint.of(c.pk) for c in cases}
     moment = TUESDAY_9 + dt.timedelta(days=2)
@@ -377,8 +370,8 @@ def test_two_vice_deans_report_the_same_cases_in_opposite_order(people, monkeypa
     second contender queue behind the first before that, and the wait just times out.
     """
     a, b = people["wd1_a"], people["wd1_b"]
-    first = at_step_12(people)
-    second = at_step_12(people, start=TUESDAY_9 + dt.timedelta(minutes=1))
+    first = waiting_for_the_report()
+    second = waiting_for_the_report(start=TUESDAY_9 + dt.timedelta(minutes=1))
     before = {c.pk: Footprint.of(c.pk) for c in (first, second)}
     moment = TUESDAY_9 + dt.timedelta(days=1)
 
@@ -464,4 +457,5 @@ def test_concurrent_intakes_get_distinct_codes_without_gaps(people, now):
     typed = created.filter(channel=Channel.PHONE)
     assert typed.count() == 4
     assert StepRecord.objects.filter(aspiration__in=typed).count() == 4
-    assert set(typed.values_list("current_step", flat=True)) == {3}
+    received = current_sop().entry_step.action("receive").to
+    assert set(typed.values_list("current_step", flat=True)) == {received}

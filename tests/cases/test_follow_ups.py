@@ -6,22 +6,20 @@ import pytest
 
 from aspirasi.cases.choices import Channel
 from aspirasi.cases.clarifications import open_follow_up
-from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.engine import Incomplete
 from aspirasi.cases.models import Aspiration
-from tests.factories import TUESDAY_9, make_case, walk
+from tests.factories import TUESDAY_9, walked
 
-pytestmark = pytest.mark.django_db
-
-
-def answered(officials):
-    case, _ = make_case(now=TUESDAY_9)
-    clerk = officials["clerk"]
-    return walk(case, [(clerk, "receive", None), (clerk, "answer", T(text="Sudah."))])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("officials")]
 
 
-def test_a_second_follow_up_of_the_same_case_is_refused(officials):
-    case = answered(officials)
+def answered():
+    """A case the clerk answered directly (path A), so closed with an answer."""
+    return walked(path="A", start=TUESDAY_9, texts={"response": "Sudah."})
+
+
+def test_a_second_follow_up_of_the_same_case_is_refused():
+    case = answered()
     later = case.closed_at + dt.timedelta(days=1)
     open_follow_up(case, "Belum beres.", channel=Channel.WEBSITE, now=later)
     stale = Aspiration.objects.get(pk=case.pk)  # a request that read the case before the first
@@ -31,8 +29,8 @@ def test_a_second_follow_up_of_the_same_case_is_refused(officials):
     assert Aspiration.objects.filter(follow_up_of=case).count() == 1
 
 
-def test_no_follow_up_after_fourteen_days(officials):
-    case = answered(officials)
+def test_no_follow_up_after_fourteen_days():
+    case = answered()
     with pytest.raises(Incomplete):
         open_follow_up(
             case, "Bagaimana?", channel=Channel.WEBSITE, now=case.closed_at + dt.timedelta(days=15)

@@ -48,7 +48,15 @@ from aspirasi.cases.models import Aspiration, Report, Response, StepRecord, Supp
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.officials.capacity import capacity_for
 from aspirasi.sop.registry import current_sop
-from tests.factories import PERSONAS, TUESDAY_9, make_case, make_official, make_user
+from tests.factories import (
+    PERSONAS,
+    TUESDAY_9,
+    act,
+    make_case,
+    make_official,
+    make_user,
+    walked,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +66,33 @@ ACTION_NAMES = sorted(
     {a.name for s in SOP.steps.values() for a in s.actions} | set(SOP.closures) | {"terbang"}
 )
 CASE_STEPS = {s.number for s in SOP.case_steps()}
+REPORTING_STEPS = SOP.reporting_steps()
+# Enough moves to take a case the whole way along the longest path.
+MOST_MOVES = len(CASE_STEPS)
+# Where a case may be left waiting to begin with: at the step that offers each of these actions
+# (the batched report most often), or closed along its path (None).
+STOPS = [
+    None,
+    None,
+    "receive",
+    "answer",
+    "prepare_supporting_info",
+    "validate",
+    "send_back",
+    "escalate",
+    "report",
+    "report",
+    "report",
+    "receive_report",
+    "respond",
+    "deliver",
+    "archive",
+]
+
+
+def offers(case: Aspiration, action: str | None) -> bool:
+    """Whether the case waits at a step that offers this action."""
+    return action is not None and case.step is not None and case.step.action(action) is not None
 
 
 def along(path: str, step) -> str:
@@ -69,7 +104,7 @@ def along(path: str, step) -> str:
     return (own or forward or actions)[0].name
 
 
-# The Dean's desk, where a batched report is received (step 13).
+# The Dean's desk, where a batched report is received.
 RECEIVING_POSITION = next(
     SOP.positions_of_role(s.actor)[0].code
     for s in SOP.steps.values()
@@ -200,7 +235,7 @@ class CaseMachine(RuleBasedStateMachine):
         plans=st.lists(
             st.tuples(
                 st.sampled_from("ABBC"),
-                st.sampled_from([2, 3, 4, 7, 9, 11, 12, 12, 12, 13, 15, 17, 19]),
+                st.sampled_from(STOPS),
                 st.sampled_from(["wd1", "wd1", "wd2"]),
                 st.integers(0, 300),
             ),
@@ -209,8 +244,9 @@ class CaseMachine(RuleBasedStateMachine):
         )
     )
     def cases_already_on_their_way(self, plans):
-        """Start with one to three cases already some way along a path (up to a given step),
-        so that later steps, batched reports and closed cases are reached often."""
+        """Start with one to three cases already some way along a path (up to the step that
+        offers a given action), so that later steps, batched reports and closed cases are
+        reached often."""
         for path, until, vice_dean, minutes in plans:
             case, _ = make_case(now=self.now)
             self.cases.append(case.pk)
@@ -288,8 +324,8 @@ class CaseMachine(RuleBasedStateMachine):
     @rule(
         index=st.integers(0, 3),
         path=st.sampled_from("ABC"),
-        moves=st.integers(1, 18),
-        detours=st.dictionaries(st.integers(0, 17), st.integers(0, 50), max_size=2),
+        moves=st.integers(1, MOST_MOVES),
+        detours=st.dictionaries(st.integers(0, MOST_MOVES - 1), st.integers(0, 50), max_size=2),
         minutes=st.integers(0, 240),
         vice_dean=st.sampled_from(["wd1", "wd1", "wd2", "wd3"]),
         batch=st.booleans(),
@@ -297,18 +333,18 @@ class CaseMachine(RuleBasedStateMachine):
     def the_case_goes_along_a_path(self, index, path, moves, detours, minutes, vice_dean, batch):
         """The officials whose turn it is take the case along one of the SOP's paths, now and
         then by a detour (rework, sending back, another path)."""
-        self.walk(index, path, 12 if batch else None, vice_dean, minutes, moves, detours)
+        self.walk(index, path, "report" if batch else None, vice_dean, minutes, moves, detours)
 
     def walk(self, index, path, until, vice_dean, minutes, moves=30, detours=None, checked=True):
-        """Move a case along a path until it reaches step `until` or closes, with complete
-        inputs: every move must go through. Unless `checked`, the moves are not compared one
-        by one (the invariants still check the whole trail afterwards)."""
+        """Move a case along a path until it waits where action `until` is open or closes,
+        with complete inputs: every move must go through. Unless `checked`, the moves are not
+        compared one by one (the invariants still check the whole trail afterwards)."""
         data = ActionInput(
             text="Tanggapan lengkap.", reason="Alasan tertulis.", vice_dean=vice_dean
         )
         for move in range(moves):
             case = self.case(index)
-            if case.status == Status.CLOSED or case.current_step == until:
+            if case.status == Status.CLOSED or offers(case, until):
                 return
             self.now += dt.timedelta(minutes=minutes)
             who = next(w for w, p in PERSONAS.items() if p == case.current_position)
@@ -345,17 +381,21 @@ class CaseMachine(RuleBasedStateMachine):
         assert not went, "an action on a closed case went through"
 
     def waiting_to_be_reported(self) -> list[Aspiration]:
-        return list(Aspiration.objects.filter(pk__in=self.cases, current_step=12, status="open"))
+        return list(
+            Aspiration.objects.filter(
+                pk__in=self.cases, current_step__in=REPORTING_STEPS, status="open"
+            )
+        )
 
     @precondition(lambda self: self.waiting_to_be_reported())
     @rule(
         holder=st.integers(0, 3),
         who=st.sampled_from(PEOPLE),
-        extra=st.lists(st.integers(0, 3), max_size=1),  # sometimes a case not at step 12
+        extra=st.lists(st.integers(0, 3), max_size=1),  # sometimes a case not waiting for it
         summary=st.sampled_from(["", "Laporan mingguan."]),
     )
     def a_vice_dean_reports_what_waits(self, holder, who, extra, summary):
-        """Step 12, batched: the cases waiting on one vice dean's desk in one report, by that
+        """The batched report: the cases waiting on one vice dean's desk in one report, by that
         vice dean (mostly) or someone else, sometimes with other cases thrown in."""
         waiting = self.waiting_to_be_reported()
         desk = waiting[0].current_position
@@ -532,34 +572,19 @@ def test_random_sequences_of_actions_keep_every_case_sound():
 # closed could be "received" by anyone; the same object listed twice was reported twice)
 
 
-def _case_at_step_12(o):
-    case, _ = make_case()
-    plan = [
-        ("clerk", "receive", None),
-        ("clerk", "defer", None),
-        ("clerk", "prepare_supporting_info", ActionInput(text="Dukungan informasi.")),
-        ("clerk", "hand_over", None),
-        ("kabag", "acknowledge", None),
-        ("kabag", "validate", None),
-        ("kabag", "forward", ActionInput(vice_dean="wd1")),
-        ("wd1", "acknowledge", None),
-        ("wd1", "draft_response", ActionInput(text="Tanggapan.")),
-        ("wd1", "communicate", None),
-    ]
-    moment = TUESDAY_9
-    for who, name, data in plan:
-        moment += dt.timedelta(minutes=15)
-        case = perform(case, o[who], name, data, now=moment)
-    assert case.current_step == 12
-    return case, moment
+def _case_waiting_for_the_report():
+    """A case WD I answered, waiting to be reported to the Dean, and the moment it got there."""
+    case = walked(until="report", vice_dean="wd1", gap=dt.timedelta(minutes=15))
+    assert case.current_step in REPORTING_STEPS
+    return case, case.step_arrived_at
 
 
 def test_a_report_whose_cases_all_closed_is_received_by_the_dean_only(officials):
     o = officials
-    case, moment = _case_at_step_12(o)
+    case, moment = _case_waiting_for_the_report()
     report = report_to_dean([case], o["wd1"], now=moment)
     case.refresh_from_db()
-    perform(case, o["dean"], "withdrawn", ActionInput(reason="Dicabut pelanggan."), now=moment)
+    act(case, "withdrawn", ActionInput(reason="Dicabut pelanggan."), now=moment)  # by the Dean
     with pytest.raises(ActionRefused):
         receive_report(report, o["outsider"], now=moment)
     report.refresh_from_db()
@@ -568,9 +593,9 @@ def test_a_report_whose_cases_all_closed_is_received_by_the_dean_only(officials)
 
 def test_a_case_listed_twice_in_a_report_is_reported_once(officials):
     o = officials
-    case, moment = _case_at_step_12(o)
+    case, moment = _case_waiting_for_the_report()
     with contextlib.suppress(ActionRefused):  # refusing the list outright is fine too
         report_to_dean([case, case], o["wd1"], now=moment)
     steps = list(Aspiration.objects.get(pk=case.pk).trail.values_list("step", flat=True))
-    assert steps.count(12) <= 1
+    assert all(steps.count(step) <= 1 for step in REPORTING_STEPS)
     assert all(a != b for a, b in zip(steps, steps[1:], strict=False))  # no step twice in a row
