@@ -35,7 +35,7 @@ def sop_file(settings, tmp_path):
 
 @pytest.fixture
 def holders(db):
-    """One official per position of the SOP in force (positions keep their codes)."""
+    """One official per position (the changed SOP files keep the positions' codes)."""
     return {code: make_official(f"u_{code}", code) for code in current_sop().positions}
 
 
@@ -55,10 +55,8 @@ def test_roles_actions_and_closures_renamed_the_kabag_tu_still_keeps_the_office(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["A", "B", "C"])
-def test_roles_actions_and_closures_renamed_every_path_still_closes(sop_file, path):
+def test_roles_actions_and_closures_renamed_every_path_still_closes(sop_file, holders, path):
     sop_file(sop_variants.renamed())
-    for code in current_sop().positions:
-        make_official(f"u_{code}", code)
     case, _secret = make_case()
     case = walk_case(case, path=path, start=TUESDAY_9)
     assert case.is_closed and case.closure == path
@@ -66,10 +64,8 @@ def test_roles_actions_and_closures_renamed_every_path_still_closes(sop_file, pa
 
 
 @pytest.mark.django_db
-def test_renamed_closures_still_close_outside_the_flow_and_tell_the_customer(sop_file):
+def test_renamed_closures_still_close_outside_the_flow_and_tell_the_customer(sop_file, holders):
     sop_file(sop_variants.renamed())
-    for code in current_sop().positions:
-        make_official(f"u_{code}", code)
     case, _secret = make_case()
     walker = Walker(case, start=TUESDAY_9)
     case = walker.act("bukan_wewenang")
@@ -93,10 +89,8 @@ def test_renamed_closures_still_close_outside_the_flow_and_tell_the_customer(sop
     ],
 )
 @pytest.mark.parametrize("path", ["A", "B", "C"])
-def test_a_changed_procedure_runs_every_path_to_its_end(sop_file, variant, path):
+def test_a_changed_procedure_runs_every_path_to_its_end(sop_file, holders, variant, path):
     sop_file(sop_variants.variant_text(variant))
-    for code in current_sop().positions:
-        make_official(f"u_{code}", code)
     case, _secret = make_case()
     case = walk_case(case, path=path, start=TUESDAY_9)
     assert case.is_closed and case.closure == path
@@ -106,10 +100,8 @@ def test_a_changed_procedure_runs_every_path_to_its_end(sop_file, variant, path)
 
 
 @pytest.mark.django_db
-def test_forwarding_moved_to_the_clerk_is_done_by_the_clerk(sop_file):
+def test_forwarding_moved_to_the_clerk_is_done_by_the_clerk(sop_file, holders):
     sop_file(sop_variants.with_forwarding_by_the_clerk())
-    for code in current_sop().positions:
-        make_official(f"u_{code}", code)
     case, _secret = make_case()
     case = walk_case(case, until="forward", start=TUESDAY_9)
     assert case.current_position == "kasubbag"
