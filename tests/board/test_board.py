@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from aspirasi.board.models import BoardEntry
 from aspirasi.board.services import board_entry_write
-from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.engine import NotPermitted
-from tests.factories import make_case, walk
+from aspirasi.cases.walking import walk_case
+from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +28,7 @@ def answered(officials, *, consent=True, **overrides):
     }
     data.update(overrides)
     case, _secret = make_case(**data)
-    return walk(
-        case,
-        [
-            (officials["clerk"], "receive", None),
-            (officials["clerk"], "answer", T(text=RAW_ANSWER)),
-        ],
-    )
+    return walk_case(case, path="A", texts={"response": RAW_ANSWER})
 
 
 def test_the_clerk_writes_an_entry_from_the_case_page_and_the_public_reads_only_that(

@@ -1,5 +1,6 @@
-"""E-mail intake: an e-mail opens a case at step 2 like the web form; a reply joins its case only
-from the case's own address; machines' mail is set aside; nothing is lost or taken twice."""
+"""E-mail intake: an e-mail opens a case waiting to be received, like the web form; a reply
+joins its case only from the case's own address; machines' mail is set aside; nothing is lost or
+taken twice."""
 
 import datetime as dt
 
@@ -9,11 +10,12 @@ from aspirasi.cases.choices import Channel, Privacy, Status
 from aspirasi.cases.engine import ActionInput
 from aspirasi.cases.models import Aspiration, Clarification
 from aspirasi.cases.tracking import find_by_code_and_secret
+from aspirasi.cases.walking import walk_case
 from aspirasi.mailintake import intake
 from aspirasi.mailintake.intake import NotAMessage, receive_mail
 from aspirasi.mailintake.models import InboundMail
 from aspirasi.notifications.models import Message
-from tests.factories import TUESDAY_9, walk
+from tests.factories import TUESDAY_9, act, step_with
 
 from .mails import CUSTOMER_ADDRESS, mail, receipt_of
 
@@ -28,7 +30,7 @@ def opened(raw: bytes, now=TUESDAY_9) -> Aspiration:
     return received.mail.aspiration
 
 
-def test_an_email_opens_a_normal_case_waiting_for_the_clerk_at_step_2():
+def test_an_email_opens_a_normal_case_waiting_for_the_clerk_to_receive_it():
     raw = mail()
     received = receive_mail(raw, now=TUESDAY_9)
     case = received.mail.aspiration
@@ -38,7 +40,7 @@ def test_an_email_opens_a_normal_case_waiting_for_the_clerk_at_step_2():
         Privacy.NORMAL,
         "lainnya",
     )
-    assert (case.current_step, case.current_position) == (2, "kasubbag")
+    assert (case.current_step, case.current_position) == (step_with("receive"), "kasubbag")
     assert case.customer_email == CUSTOMER_ADDRESS
     assert case.customer_name == "Siti Rahma"
     assert case.subject == "Jadwal ujian susulan"
@@ -119,19 +121,12 @@ def test_a_reply_from_another_address_opens_a_new_case_that_mentions_the_code():
     assert case.tracking_code not in receipt_of(new).subject
 
 
-def close_on_path_a(case, officials, at=TUESDAY_9):
-    return walk(
-        case,
-        [
-            (officials["clerk"], "receive", None),
-            (officials["clerk"], "answer", ActionInput(text="Jadwal diumumkan Senin depan.")),
-        ],
-        start=at,
-    )
+def close_on_path_a(case, at=TUESDAY_9):
+    return walk_case(case, path="A", start=at, texts={"response": "Jadwal diumumkan Senin depan."})
 
 
 def test_a_reply_to_a_recently_closed_case_opens_a_follow_up_then_joins_it(officials):
-    case = close_on_path_a(opened(mail()), officials)
+    case = close_on_path_a(opened(mail()))
     assert case.status == Status.CLOSED
     code_subject = f"Re: [{case.tracking_code}] Jadwal"
     first = receive_mail(
@@ -152,7 +147,7 @@ def test_a_reply_to_a_recently_closed_case_opens_a_follow_up_then_joins_it(offic
 
 
 def test_a_reply_to_a_case_closed_long_ago_opens_a_new_case_that_mentions_the_code(officials):
-    case = close_on_path_a(opened(mail()), officials)
+    case = close_on_path_a(opened(mail()))
     late = receive_mail(
         mail(subject=f"Re: [{case.tracking_code}] Jadwal", body="Masih belum jelas."),
         now=LATER + dt.timedelta(days=20),
@@ -164,7 +159,7 @@ def test_a_reply_to_a_case_closed_long_ago_opens_a_new_case_that_mentions_the_co
 
 
 def test_a_reply_to_a_case_closed_as_spam_opens_a_new_case_not_a_follow_up(officials):
-    case = walk(opened(mail()), [(officials["clerk"], "spam", ActionInput(reason="Iklan."))])
+    case = act(opened(mail()), "spam", ActionInput(reason="Iklan."))
     reply = receive_mail(
         mail(subject=f"Re: [{case.tracking_code}] Jadwal", body="Kenapa ditutup?"), now=LATER
     )
@@ -174,12 +169,11 @@ def test_a_reply_to_a_case_closed_as_spam_opens_a_new_case_not_a_follow_up(offic
 
 
 def test_a_case_takes_one_follow_up_only(officials):
-    case = close_on_path_a(opened(mail()), officials)
+    case = close_on_path_a(opened(mail()))
     subject = f"Re: [{case.tracking_code}] Jadwal"
     first = receive_mail(mail(subject=subject, body="Senin kapan?"), now=LATER)
     follow_up = first.mail.aspiration
-    walk(follow_up, [(officials["clerk"], "receive", None)])
-    walk(follow_up, [(officials["clerk"], "answer", ActionInput(text="Senin pukul 8."))])
+    walk_case(follow_up, path="A", texts={"response": "Senin pukul 8."})
     again = receive_mail(mail(subject=subject, body="Dan ruangannya?"), now=LATER)
     assert again.mail.aspiration.follow_up_of is None
     assert Aspiration.objects.filter(follow_up_of=case).count() == 1

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from aspirasi.cases.clarifications import add_clarification
-from aspirasi.cases.engine import ActionInput as T
+from aspirasi.cases.walking import walk_case
 from aspirasi.notes.models import MAX_NOTE, InternalNote
 from aspirasi.notifications.models import Message
-from tests.factories import TUESDAY_9, make_acting, make_case, walk
+from tests.factories import TUESDAY_9, make_acting, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -65,20 +65,19 @@ def test_an_official_who_does_not_hold_the_case_adds_a_note_seen_on_the_case_pag
 def test_the_note_speaks_for_the_position_holding_the_case_even_as_plh(client, officials):
     case, _ = make_case()
     today = dt.date.today()
-    make_acting(officials["wd1"], "kasubbag", today - dt.timedelta(days=1), today)
+    make_acting(officials["wd1"], case.current_position, today - dt.timedelta(days=1), today)
     client.force_login(officials["wd1"])
 
     client.post(note_url(case), {"text": NOTE})
 
     note = InternalNote.objects.get()
-    assert (note.position, note.acting) == ("kasubbag", True)
+    assert (note.position, note.acting) == (case.current_position, True)
     assert "a.n." in client.get(case_url(case)).content.decode()
 
 
 def test_the_admin_may_note_too_and_an_archived_case_takes_notes(client, officials):
     case, _ = make_case()
-    clerk = officials["clerk"]
-    walk(case, [(clerk, "receive", None), (clerk, "answer", T(text="Sudah dijawab."))])
+    walk_case(case, path="A", texts={"response": "Sudah dijawab."})
     admin = get_user_model().objects.create_superuser("admin", password="rahasia-demo-123")
     client.force_login(admin)
 
@@ -114,7 +113,6 @@ def test_an_empty_or_over_long_note_is_refused_in_indonesian_and_kept(client, of
 def test_internal_notes_never_reach_the_customer(client, officials):
     """Not on the tracking page at any stage, not in any message sent out."""
     case, secret = make_case(customer_email="siti@example.ac.id")
-    clerk = officials["clerk"]
     client.force_login(officials["wd1"])
     client.post(note_url(case), {"text": NOTE})
     client.logout()
@@ -124,7 +122,7 @@ def test_internal_notes_never_reach_the_customer(client, officials):
     assert NOTE not in page.content.decode()
     assert "internal-notes" not in page.content.decode()
 
-    walk(case, [(clerk, "receive", None), (clerk, "answer", T(text="Jadwal sudah diumumkan."))])
+    walk_case(case, path="A", texts={"response": "Jadwal sudah diumumkan."})
     page = client.get(track_url(case, secret)).content.decode()
     assert "Jadwal sudah diumumkan." in page  # the response does reach the customer
     assert NOTE not in page

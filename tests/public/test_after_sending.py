@@ -12,8 +12,10 @@ from django.utils import timezone
 from aspirasi.cases.choices import Privacy
 from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.models import Aspiration, Clarification
+from aspirasi.cases.walking import holder_of, walk_case
 from aspirasi.notifications.models import Message
-from tests.factories import make_case, walk
+from aspirasi.sop.registry import current_sop
+from tests.factories import act, make_case, step_with
 
 pytestmark = pytest.mark.django_db
 
@@ -22,32 +24,21 @@ def track_url(case, secret):
     return reverse("public:track", args=[case.tracking_code, secret])
 
 
-def answered_by_clerk(case, officials, text="Jadwal diumumkan Senin."):
+def answered_on_path_a(case, text="Jadwal diumumkan Senin."):
     """Received and answered (path A) yesterday, so the 14 days of a follow-up run now."""
-    return walk(
-        case,
-        [(officials["clerk"], "receive", None), (officials["clerk"], "answer", T(text=text))],
-        start=timezone.now() - dt.timedelta(days=1),
+    return walk_case(
+        case, path="A", start=timezone.now() - dt.timedelta(days=1), texts={"response": text}
     )
 
 
-def answered_on_path_b(case, o, text="Ujian susulan tanggal 10."):
-    """Answered by the vice dean at step 11; still open until the Dean receives the report."""
-    return walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-            (o["clerk"], "prepare_supporting_info", T(text="Data prodi.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "validate", None),
-            (o["kabag"], "forward", T(vice_dean="wd1")),
-            (o["wd1"], "acknowledge", None),
-            (o["wd1"], "draft_response", T(text="Rancangan.")),
-            (o["wd1"], "communicate", T(text=text)),
-        ],
-    )
+def answered_on_path_b(case, text="Ujian susulan tanggal 10."):
+    """Answered by the vice dean; still open until the Dean receives the report."""
+    return walk_case(case, via=["communicate"], vice_dean="wd1", texts={"response": text})
+
+
+def office_of(case) -> str:
+    """The Indonesian name of the position the case waits on, as the tracking page shows it."""
+    return current_sop().positions[case.current_position].name_id
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,13 +47,13 @@ def answered_on_path_b(case, o, text="Ujian susulan tanggal 10."):
 
 def test_the_page_names_the_office_holding_the_case_never_a_person(client, officials):
     case, secret = make_case()
-    case = walk(case, [(officials["clerk"], "receive", None), (officials["clerk"], "defer", None)])
+    case = walk_case(case, via=["receive", "defer"])
 
     page = client.get(track_url(case, secret)).content.decode()
 
-    assert re.search(r'id="holder">Kasubbag Akademik dan Kemahasiswaan<', page)
+    assert f'id="holder">{office_of(case)}<' in page
     assert 'id="due"' in page
-    assert officials["clerk"].get_full_name() not in page
+    assert holder_of(case, timezone.localdate()).get_full_name() not in page
 
 
 def test_the_page_speaks_english_by_switch(client, officials):
@@ -82,7 +73,7 @@ def test_the_page_speaks_english_by_switch(client, officials):
 
 def test_a_clarification_reaches_the_official_holding_the_case(client, officials, fresh_limits):
     case, secret = make_case()
-    case = walk(case, [(officials["clerk"], "receive", None), (officials["clerk"], "defer", None)])
+    case = walk_case(case, via=["receive", "defer"])
 
     response = client.post(
         reverse("public:clarify", args=[case.tracking_code, secret]),
@@ -91,12 +82,16 @@ def test_a_clarification_reaches_the_official_holding_the_case(client, officials
 
     assert response.status_code == 302
     clarification = Clarification.objects.get()
-    assert (clarification.step, clarification.position) == (4, "kasubbag")
+    assert (clarification.step, clarification.position) == (
+        step_with("prepare_supporting_info"),
+        "kasubbag",
+    )
+    assert (case.current_step, case.current_position) == (clarification.step, "kasubbag")
     assert clarification.source == Clarification.Source.WEB
     page = client.get(response["Location"]).content.decode()
     assert "Mekanika Teknik II" in page
-    assert "Kasubbag Akademik dan Kemahasiswaan" in page
-    client.force_login(officials["clerk"])
+    assert office_of(case) in page
+    client.force_login(holder_of(case, timezone.localdate()))
     desk = client.get(reverse("desk:case", args=[case.tracking_code])).content.decode()
     assert 'id="desk-clarifications"' in desk and "Mekanika Teknik II" in desk
 
@@ -118,7 +113,7 @@ def test_an_empty_or_over_long_clarification_is_refused_and_kept(client, officia
 
 def test_a_closed_case_takes_no_clarification_but_offers_a_follow_up(client, officials):
     case, secret = make_case()
-    answered_by_clerk(case, officials)
+    answered_on_path_a(case)
 
     page = client.get(track_url(case, secret))
 
@@ -139,7 +134,7 @@ def test_a_follow_up_within_14_days_opens_a_linked_case_with_its_own_link(
     client, officials, fresh_limits
 ):
     case, secret = make_case(customer_email="rina@example.ac.id")
-    case = answered_by_clerk(case, officials)
+    case = answered_on_path_a(case)
     assert case.closed_at is not None
 
     response = client.post(
@@ -164,7 +159,7 @@ def test_no_follow_up_after_14_days_or_for_a_case_closed_outside_the_flow(
     client, officials, monkeypatch, fresh_limits
 ):
     case, secret = make_case()
-    case = answered_by_clerk(case, officials)
+    case = answered_on_path_a(case)
     later = timezone.now() + dt.timedelta(days=400)
     monkeypatch.setattr("aspirasi.public.views.timezone.now", lambda: later)
 
@@ -178,7 +173,7 @@ def test_no_follow_up_after_14_days_or_for_a_case_closed_outside_the_flow(
     assert not Aspiration.objects.filter(follow_up_of=case).exists()
 
     spam, spam_secret = make_case()
-    walk(spam, [(officials["clerk"], "spam", T(reason="Iklan."))])
+    act(spam, "spam", T(reason="Iklan."))
     assert client.get(track_url(spam, spam_secret)).context["follow_up_form"] is None
 
 
@@ -193,7 +188,7 @@ def test_lost_links_are_mailed_with_fresh_secrets_and_the_old_ones_keep_working(
     first, first_secret = make_case(customer_email="dewi@example.ac.id")
     second, second_secret = make_case(customer_email="dewi@example.ac.id")
     closed, closed_secret = make_case(customer_email="dewi@example.ac.id")
-    answered_by_clerk(closed, officials)
+    answered_on_path_a(closed)
     make_case(customer_email="orang.lain@example.ac.id")
     Message.objects.all().delete()  # receipts of the intake, if any
 
@@ -290,7 +285,7 @@ def test_guessed_codes_and_secrets_on_every_customer_url_look_the_same(
     client, officials, fresh_limits
 ):
     case, secret = make_case()
-    answered_on_path_b(case, officials)
+    answered_on_path_b(case)
     year = case.tracking_code.split("-")[1]
     guesses = [
         (case.tracking_code, "x" * 32),

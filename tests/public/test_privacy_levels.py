@@ -1,17 +1,15 @@
 """Privacy as SP4N-LAPOR! offers it (issue 4, point 2): an anonymous case stores no identity
 anywhere, and a confidential case's identity reaches nobody outside the officials handling it."""
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from aspirasi.board.services import board_entry_write
 from aspirasi.cases.choices import Privacy
-from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.models import Aspiration, IdentityView
-from tests.factories import TUESDAY_9, category, walk
+from aspirasi.cases.walking import walk_case
+from tests.factories import category
 from tests.public.helpers import (
     AUTHOR,
     files_under,
@@ -87,12 +85,7 @@ def test_an_anonymous_case_stores_no_identity_in_any_table_or_file(
         reverse("public:clarify", args=[case.tracking_code, secret]),
         {"text": "Kejadiannya hari Senin pagi."},
     )
-    walk(case, [(officials["clerk"], "receive", None)])
-    case = walk(
-        case,
-        [(officials["clerk"], "answer", T(text="Sudah ditindaklanjuti oleh pimpinan."))],
-        start=TUESDAY_9 + dt.timedelta(hours=2),
-    )
+    case = walk_case(case, path="A", texts={"response": "Sudah ditindaklanjuti oleh pimpinan."})
     survey = {f"survey-u{n}": "3" for n in range(1, 10)}
     survey.update({"survey-age": "21", "survey-sex": "P", "survey-occupation": "pelajar_mahasiswa"})
     client.post(reverse("survey:customer", args=[case.tracking_code, secret]), survey)
@@ -123,13 +116,7 @@ def test_a_confidential_identity_reaches_no_public_page_and_no_other_customer(
         customer_phone="",
         customer_number="",
     )
-    case = walk(
-        case,
-        [
-            (officials["clerk"], "receive", None),
-            (officials["clerk"], "answer", T(text="Kasus ditangani sesuai aturan.")),
-        ],
-    )
+    case = walk_case(case, path="A", texts={"response": "Kasus ditangani sesuai aturan."})
     board_entry_write(
         case=case,
         user=officials["clerk"],

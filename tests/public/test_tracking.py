@@ -9,7 +9,7 @@ from django.utils import formats, timezone, translation
 
 from aspirasi.cases.choices import CustomerStatus, Privacy
 from aspirasi.cases.engine import ActionInput as T
-from aspirasi.cases.walking import Walker, of_kind, walk_case, with_verdict
+from aspirasi.cases.walking import Walker, walk_case, with_verdict
 from aspirasi.sop.registry import current_sop
 from tests.factories import TUESDAY_9, act, make_case
 
@@ -112,9 +112,7 @@ def test_case_is_diterima_until_the_clerk_defers_it_and_diproses_after(client, o
     assert office_of(case) in response.content.decode()
 
 
-def test_a_deferrals_holding_message_reaches_the_tracking_page_without_answering(
-    client, officials
-):
+def test_a_deferrals_holding_message_reaches_the_tracking_page_without_answering(client, officials):
     case, secret = make_case()
     case = act(case, "receive")
 
@@ -160,7 +158,7 @@ def test_vice_deans_response_is_ditanggapi_then_selesai_after_the_deans_receipt(
     assert DRAFT not in page  # the polished text replaced the draft; the draft never went out
     assert_nothing_internal(page)
 
-    case = walker.to(via=[of_kind("report"), of_kind("report_receipt")])
+    case = walker.to(via=["report", "receive_report"])
     assert case.report.received_by == officials["dean"]
 
     response = client.get(track_url(case, secret))

@@ -6,10 +6,12 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from aspirasi.cases.models import Category
+from aspirasi.cases.walking import holder_of, walk_case
 from aspirasi.replies.models import SavedReply
-from tests.factories import make_acting, make_case, walk
+from tests.factories import make_acting, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -122,9 +124,8 @@ def test_the_answer_form_offers_the_categorys_active_replies_to_copy(client, off
     a_reply(title="Usang", text="Teks lama.", active=False)
     a_reply(category=Category.objects.get(code="keuangan"), title="UKT", text="Teks UKT.")
     case, _ = make_case()  # an academic case
-    clerk = officials["clerk"]
-    walk(case, [(clerk, "receive", None)])
-    client.force_login(clerk)
+    case = walk_case(case, until="answer")
+    client.force_login(holder_of(case, timezone.localdate()))
 
     page = client.get(reverse("desk:case", args=[case.tracking_code]))
 
@@ -137,15 +138,16 @@ def test_the_answer_form_offers_the_categorys_active_replies_to_copy(client, off
     # The picker points at the answer form's response field, and loads its small script.
     assert 'data-reply-target="id_answer-text"' in html
     assert "replies/picker.js" in html
-    assert reverse("replies:list") in html  # the clerk may keep them
+    assert reverse("replies:list") in html  # the clerk, who answers, may keep them
 
 
 def test_no_picker_where_no_response_is_written(client, officials):
     a_reply()
     case, _ = make_case()
-    client.force_login(officials["clerk"])
+    client.force_login(holder_of(case, timezone.localdate()))
 
-    page = client.get(reverse("desk:case", args=[case.tracking_code]))  # step 2: receive only
+    page = client.get(reverse("desk:case", args=[case.tracking_code]))  # to receive only
+    assert case.step.action("receive") is not None
 
     assert page.context["saved_replies"] == []
     assert "saved-replies" not in page.content.decode()

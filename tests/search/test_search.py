@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from aspirasi.cases.choices import Channel, Privacy
-from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.models import Aspiration, Category
 from aspirasi.cases.selectors import inbox_for
+from aspirasi.cases.walking import walk_case
 from aspirasi.search.indexing import reindex_case
 from aspirasi.search.models import SearchDocument, SearchTerm
 from aspirasi.search.query import CaseFilter, next_prefix, parse_query, search_cases
 from aspirasi.search.text import terms
-from tests.factories import TUESDAY_9, WITA, make_case, walk
+from tests.factories import TUESDAY_9, WITA, make_case, step_with
 
 pytestmark = pytest.mark.django_db
 
@@ -106,18 +106,14 @@ def test_only_stop_words_match_nothing_and_say_so(client, officials):
 
 
 def test_supporting_information_and_responses_are_searched(officials):
-    clerk = officials["clerk"]
     case, _ = make_case(subject="Nilai belum keluar", body="Nilai mata kuliah belum muncul.")
-    walk(
+    walk_case(
         case,
-        [
-            (clerk, "receive", None),
-            (clerk, "defer", None),
-            (clerk, "prepare_supporting_info", T(text="Dosen pengampu sedang dinas ke Jakarta.")),
-        ],
+        via=["defer", "prepare_supporting_info"],
+        texts={"supporting_info": "Dosen pengampu sedang dinas ke Jakarta."},
     )
     answered, _ = make_case(subject="Legalisir", body="Di mana legalisir ijazah?")
-    walk(answered, [(clerk, "receive", None), (clerk, "answer", T(text="Di loket akademik."))])
+    walk_case(answered, path="A", texts={"response": "Di loket akademik."})
 
     assert found("dinas jakarta", officials["wd1"]) == codes([case])
     assert found("loket", officials["wd1"]) == codes([answered])
@@ -128,22 +124,17 @@ def test_supporting_information_and_responses_are_searched(officials):
 def test_a_draft_response_is_searchable_by_officials(officials):
     """Officials may read every case, supporting information and drafts included; the index is
     read only by officials' screens."""
-    clerk, kabag, wd1 = officials["clerk"], officials["kabag"], officials["wd1"]
     case, _ = make_case(subject="Cuti akademik", body="Bagaimana mengajukan cuti?")
-    walk(
+    case = walk_case(
         case,
-        [
-            (clerk, "receive", None),
-            (clerk, "defer", None),
-            (clerk, "prepare_supporting_info", T(text="Aturan cuti terlampir.")),
-            (clerk, "hand_over", None),
-            (kabag, "acknowledge", None),
-            (kabag, "validate", None),
-            (kabag, "forward", T(vice_dean="wd1")),
-            (wd1, "acknowledge", None),
-            (wd1, "draft_response", T(text="Permohonan diajukan lewat formulir daring.")),
-        ],
+        via=["draft_response"],
+        vice_dean="wd1",
+        texts={
+            "supporting_info": "Aturan cuti terlampir.",
+            "response": "Permohonan diajukan lewat formulir daring.",
+        },
     )
+    assert not case.is_closed and case.answered_at is None  # a draft, not yet sent
     assert found("formulir daring", officials["dean"]) == codes([case])
 
 
@@ -191,20 +182,24 @@ def test_filters_combine_with_each_other_and_with_words(officials):
         codes([target, other_type, other_channel])
     )
     assert found("ac", wd1, arrived_from=dt.date(2026, 11, 3)) == codes([other_category])
-    # The step: the clerk's entry completes step 2 at once, so that case waits at step 3.
-    assert found("ac", wd1, step=3) == codes([other_channel])
-    assert found("ac", wd1, step=2) == codes([target, other_type, other_category])
+    # The step: the clerk's entry completes the receipt at once, so that case waits to be
+    # answered while the others wait to be received.
+    assert found("ac", wd1, step=step_with("answer")) == codes([other_channel])
+    assert found("ac", wd1, step=step_with("receive")) == codes(
+        [target, other_type, other_category]
+    )
 
 
 def test_the_inbox_filters_only_what_waits_for_the_official(officials):
     clerk = officials["clerk"]
     waiting, _ = make_case(subject="Wifi", body="Wifi ruang baca lambat.")
     moved, _ = make_case(subject="Wifi", body="Wifi laboratorium putus.")
-    walk(moved, [(clerk, "receive", None), (clerk, "defer", None)])
+    walk_case(moved, via=["receive", "defer"])
     elsewhere, _ = make_case(subject="Beasiswa", body="Kapan beasiswa cair?")
 
     assert codes(inbox_for(clerk, filters=CaseFilter(text="wifi"))) == codes([waiting, moved])
-    assert codes(inbox_for(clerk, filters=CaseFilter(text="wifi", step=2))) == codes([waiting])
+    to_receive = CaseFilter(text="wifi", step=step_with("receive"))
+    assert codes(inbox_for(clerk, filters=to_receive)) == codes([waiting])
     assert elsewhere.tracking_code not in codes(inbox_for(clerk, filters=CaseFilter(text="wifi")))
     # The Kabag holds none of them.
     assert codes(inbox_for(officials["kabag"], filters=CaseFilter(text="wifi"))) == set()
@@ -305,9 +300,8 @@ def test_the_database_answers_exactly_what_the_analyser_defines(officials):
 
 
 def test_the_rebuild_command_restores_what_the_write_paths_built(officials):
-    clerk = officials["clerk"]
     first, _ = make_case(body="Sertifikat lomba belum dibagikan.")
-    walk(first, [(clerk, "receive", None), (clerk, "answer", T(text="Sertifikat diambil di BEM."))])
+    walk_case(first, path="A", texts={"response": "Sertifikat diambil di BEM."})
     make_case(body="Parkiran motor penuh setiap pagi.")
     before = sorted(
         SearchTerm.objects.values_list("aspiration_id", "term", "in_request", "in_handling")
@@ -373,9 +367,8 @@ def test_a_wrong_date_range_is_refused_in_indonesian_and_the_words_stay(client, 
 
 
 def test_the_search_page_reads_every_case_for_officials_only(client, officials):
-    clerk = officials["clerk"]
     closed, _ = make_case(subject="Laboratorium", body="Alat laboratorium rusak.")
-    walk(closed, [(clerk, "receive", None), (clerk, "answer", T(text="Sudah diganti."))])
+    walk_case(closed, path="A", texts={"response": "Sudah diganti."})
     waiting, _ = make_case(subject="Laboratorium", body="Jadwal laboratorium bentrok.")
 
     client.force_login(officials["outsider"])

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.models import Aspiration, Category, Response
+from aspirasi.cases.walking import holder_of, walk_case
 from aspirasi.search.indexing import rebuild_index, request_text
 from aspirasi.search.similar import rank_similar, similar_answered
 from aspirasi.search.text import term_counts
-from tests.factories import TUESDAY_9, make_case, walk
+from tests.factories import TUESDAY_9, act, make_case, step_with
 
 pytestmark = pytest.mark.django_db
 
@@ -64,11 +66,12 @@ def load_answered_corpus(clerk) -> list[tuple[dict, Aspiration]]:
         ]
     )
     cases = list(Aspiration.objects.filter(tracking_code__startswith="ASP-2025-").order_by("pk"))
+    answer_step = step_with("answer")
     Response.objects.bulk_create(
         [
             Response(
                 aspiration=case,
-                step=3,
+                step=answer_step,
                 text=row["response"],
                 author=clerk,
                 author_name="Clerk",
@@ -107,22 +110,22 @@ def test_similar_answered_cases_find_the_same_problem_in_the_corpus(officials):
 
 
 def test_the_answer_form_shows_similar_answered_cases_with_their_answers(client, officials):
-    clerk = officials["clerk"]
     before, _ = make_case(
         subject="AC ruang A2.05 mati",
         body="Pendingin ruangan di ruang kuliah A2.05 tidak berfungsi sejak Senin.",
     )
-    walk(before, [(clerk, "receive", None), (clerk, "answer", T(text="Teknisi datang Rabu."))])
+    walk_case(before, path="A", texts={"response": "Teknisi datang Rabu."})
     unanswered, _ = make_case(subject="AC ruang A2.05", body="AC A2.05 mati, kelas panas.")
     unrelated, _ = make_case(subject="Beasiswa", body="Beasiswa belum cair.")
-    walk(unrelated, [(clerk, "receive", None), (clerk, "answer", T(text="Cair bulan depan."))])
+    walk_case(unrelated, path="A", texts={"response": "Cair bulan depan."})
     now, _ = make_case(subject="kelas panas", body="AC di A 2.05 gak nyala, tolong dibenerin.")
-    client.force_login(clerk)
+    client.force_login(holder_of(now, timezone.localdate()))
     url = reverse("desk:case", args=[now.tracking_code])
 
-    # At step 2 the only action receives the case: no response is written, nothing is shown.
+    # Where the case is only received, no response is written: nothing is shown.
     assert "similar-case" not in client.get(url).content.decode()
-    walk(now, [(clerk, "receive", None)], start=TUESDAY_9 + dt.timedelta(hours=3))
+    now = walk_case(now, until="answer", start=TUESDAY_9 + dt.timedelta(hours=3))
+    client.force_login(holder_of(now, timezone.localdate()))
     page = client.get(url)
 
     similar = page.context["similar_cases"]
@@ -134,11 +137,10 @@ def test_the_answer_form_shows_similar_answered_cases_with_their_answers(client,
 
 
 def test_a_case_is_never_similar_to_itself_and_closed_unanswered_cases_are_left_out(officials):
-    clerk = officials["clerk"]
     spam, _ = make_case(subject="Lift rusak", body="Lift dekanat rusak lagi.")
-    walk(spam, [(clerk, "receive", None), (clerk, "spam", T(reason="Uji coba."))])
+    act(walk_case(spam, via=["receive"]), "spam", T(reason="Uji coba."))
     answered, _ = make_case(subject="Lift rusak", body="Lift dekanat rusak lagi.")
-    walk(answered, [(clerk, "receive", None), (clerk, "answer", T(text="Sedang diperbaiki."))])
+    walk_case(answered, path="A", texts={"response": "Sedang diperbaiki."})
 
     assert [s.case for s in similar_answered(answered)] == []
     fresh, _ = make_case(subject="Lift", body="Lift dekanat rusak.")

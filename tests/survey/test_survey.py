@@ -12,24 +12,20 @@ from django.utils import timezone
 from aspirasi.cases.choices import Privacy
 from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.engine import Incomplete
+from aspirasi.cases.walking import walk_case
 from aspirasi.survey import selectors
 from aspirasi.survey.models import SurveyResponse
 from aspirasi.survey.services import survey_submit
-from tests.factories import make_case, walk
+from tests.factories import act, make_case
 
 pytestmark = pytest.mark.django_db
 WITA = ZoneInfo("Asia/Makassar")
 
 
 def answered(officials, **overrides):
+    """A case the clerk answered and closed (path A), and its secret."""
     case, secret = make_case(**overrides)
-    case = walk(
-        case,
-        [
-            (officials["clerk"], "receive", None),
-            (officials["clerk"], "answer", T(text="Sudah kami perbaiki.")),
-        ],
-    )
+    case = walk_case(case, path="A", texts={"response": "Sudah kami perbaiki."})
     return case, secret
 
 
@@ -53,8 +49,9 @@ def test_the_survey_opens_only_once_the_case_is_answered(client, officials):
     with pytest.raises(Incomplete):
         survey_submit(case=case, answers=answers())
 
-    case = walk(case, [(officials["clerk"], "receive", None)])
-    case = walk(case, [(officials["clerk"], "answer", T(text="Beres."))])
+    case = walk_case(case, until="answer")
+    assert client.get(track).context["survey_form"] is None
+    case = act(case, "answer", T(text="Beres."))
     assert client.get(track).context["survey_form"] is not None
 
 
@@ -139,7 +136,7 @@ def test_a_confidential_respondents_profile_is_shown_only_to_those_who_handled_i
 
     client.force_login(officials["wd3"])  # never held a step of it
     outsider = client.get(page).content.decode()
-    client.force_login(officials["clerk"])  # answered it
+    client.force_login(case.trail.get(action="answer").actor)  # answered it
     handler = client.get(page).content.decode()
 
     assert 'id="desk-survey"' in outsider and "47" not in survey_section(outsider)
