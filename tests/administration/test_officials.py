@@ -12,7 +12,7 @@ from aspirasi.cases.models import Aspiration, StepRecord
 from aspirasi.officials.capacity import capacities
 from aspirasi.officials.models import Holding
 from aspirasi.sop.registry import current_sop
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_user, step_with
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_the_list_shows_every_position_of_the_sop_with_its_holder_and_waiting_ca
 
 
 def test_new_holder_sees_and_acts_on_the_old_holders_waiting_case_at_once(client, officials):
-    case, _ = make_case()  # waits on the Kasubbag at step 2
+    case, _ = make_case()  # waits on the Kasubbag to be received
     successor = make_user("pak_budi", first_name="Budi")
     old = officials["clerk"]
     client.force_login(officials["kabag"])
@@ -72,7 +72,11 @@ def test_new_holder_sees_and_acts_on_the_old_holders_waiting_case_at_once(client
     assert [row["code"] for row in inbox.context["rows"]] == [case.tracking_code]
     assert act(client, case, "receive").status_code == 302
     record = StepRecord.objects.get(aspiration=case)
-    assert (record.step, record.actor, record.position) == (2, successor, "kasubbag")
+    assert (record.step, record.actor, record.position) == (
+        step_with("receive"),
+        successor,
+        "kasubbag",
+    )
 
     # The old holder neither sees nor may act on it any more.
     client.force_login(old)

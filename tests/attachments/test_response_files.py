@@ -1,17 +1,20 @@
 """A response may carry a file, e.g. the signed letter (issue 5, item 2): written with the
 response on the desk, kept in the same transaction as the action, shown with the response to
-officials, and to the customer only once the response is published to them."""
+officials, and to the customer only once the response is published to them.
+
+Cases are walked along the SOP (tests/factories.py); steps are found by the actions they offer."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from aspirasi.attachments.models import Attachment
 from aspirasi.cases.choices import Privacy
-from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.engine import CaseMovedOn
 from aspirasi.cases.models import Aspiration, Response
+from aspirasi.cases.walking import holder_of, walk_case
 from aspirasi.notifications.models import Message
-from tests.factories import make_case, walk
+from tests.factories import make_case, step_with, walked
 from tests.public.helpers import AUTHOR, docx_with_author, files_under, pdf_with_author, upload
 
 pytestmark = pytest.mark.django_db
@@ -38,28 +41,19 @@ def file_url(case, secret, attachment):
     )
 
 
-def to_step_10(case, o):
-    return walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-            (o["clerk"], "prepare_supporting_info", T(text="Jadwal dari prodi terlampir.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "validate", None),
-            (o["kabag"], "forward", T(vice_dean="wd1")),
-            (o["wd1"], "acknowledge", None),
-        ],
-    )
+def sign_in_at_its_desk(client, case):
+    """Sign in as whoever holds the desk the case waits at today."""
+    user = holder_of(case, timezone.localdate())
+    client.force_login(user)
+    return user
 
 
 def test_the_clerk_answers_with_a_signed_letter_and_the_customer_downloads_it(
     client, media, officials, django_capture_on_commit_callbacks
 ):
     case, secret = make_case()
-    case = walk(case, [(officials["clerk"], "receive", None)])
-    client.force_login(officials["clerk"])
+    case = walk_case(case, until="answer")
+    sign_in_at_its_desk(client, case)
     page = client.get(reverse("desk:case", args=[case.tracking_code])).content.decode()
     assert 'enctype="multipart/form-data"' in page and 'name="answer-response_file"' in page
 
@@ -103,7 +97,7 @@ def test_a_draft_s_file_reaches_the_customer_only_when_the_draft_is_sent(
     client, media, officials, django_capture_on_commit_callbacks, fresh_limits
 ):
     case, secret = make_case()
-    case = to_step_10(case, officials)
+    case = walk_case(case, until="draft_response", vice_dean="wd1")
     client.force_login(officials["wd1"])
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,7 +110,8 @@ def test_a_draft_s_file_reaches_the_customer_only_when_the_draft_is_sent(
         )
     assert response.status_code == 302
     draft_file = Attachment.objects.get()
-    assert draft_file.response.step == 10 and draft_file.response.published_at is None
+    assert draft_file.response.step == step_with("draft_response")
+    assert draft_file.response.published_at is None
 
     client.logout()
     page = client.get(track_url(case, secret)).content.decode()
@@ -133,6 +128,7 @@ def test_a_draft_s_file_reaches_the_customer_only_when_the_draft_is_sent(
     # The vice dean sends the draft, adding the signed letter to it.
     client.force_login(officials["wd1"])
     case.refresh_from_db()
+    assert case.step.action("communicate") is not None
     with django_capture_on_commit_callbacks(execute=True):
         response = act(
             client,
@@ -167,9 +163,8 @@ def test_a_draft_s_file_reaches_the_customer_only_when_the_draft_is_sent(
 def test_a_file_that_is_not_a_pdf_jpg_or_png_is_refused_and_the_action_not_done(
     client, media, officials
 ):
-    case, _ = make_case()
-    case = walk(case, [(officials["clerk"], "receive", None)])
-    client.force_login(officials["clerk"])
+    case = walked(until="answer")
+    sign_in_at_its_desk(client, case)
 
     response = act(
         client,
@@ -184,21 +179,20 @@ def test_a_file_that_is_not_a_pdf_jpg_or_png_is_refused_and_the_action_not_done(
     assert "surat.docx" in failed.errors["response_file"][0]
     assert "Jawaban." in response.content.decode()  # the typed text is kept
     assert not Response.objects.exists() and not Attachment.objects.exists()
-    assert Aspiration.objects.get(pk=case.pk).current_step == 3
+    assert Aspiration.objects.get(pk=case.pk).current_step == step_with("answer")
     assert files_under(media) == []
 
 
 def test_when_the_action_fails_no_file_is_kept(client, media, officials, monkeypatch):
     from aspirasi.desk import views
 
-    case, _ = make_case()
-    case = walk(case, [(officials["clerk"], "receive", None)])
+    case = walked(until="answer")
 
     def moved_on(*args, **kwargs):
         raise CaseMovedOn("Sudah berpindah.")
 
     monkeypatch.setattr(views, "perform", moved_on)
-    client.force_login(officials["clerk"])
+    sign_in_at_its_desk(client, case)
 
     response = act(
         client,
@@ -216,15 +210,14 @@ def test_when_the_action_fails_no_file_is_kept(client, media, officials, monkeyp
 def test_when_the_file_cannot_be_stored_the_action_is_undone(client, media, officials, monkeypatch):
     from aspirasi.desk import views
 
-    case, _ = make_case()
-    case = walk(case, [(officials["clerk"], "receive", None)])
+    case = walked(until="answer")
     before = Aspiration.objects.get(pk=case.pk).version
 
     def disk_full(*args, **kwargs):
         raise OSError("No space left on device")
 
     monkeypatch.setattr(views, "attach", disk_full)
-    client.force_login(officials["clerk"])
+    sign_in_at_its_desk(client, case)
     client.raise_request_exception = False
 
     response = act(
@@ -237,16 +230,15 @@ def test_when_the_file_cannot_be_stored_the_action_is_undone(client, media, offi
 
     assert response.status_code == 500
     fresh = Aspiration.objects.get(pk=case.pk)
-    assert (fresh.version, fresh.current_step) == (before, 3)
+    assert (fresh.version, fresh.current_step) == (before, step_with("answer"))
     assert not Response.objects.exists()
 
 
 def test_a_response_file_of_a_confidential_case_follows_its_identity_rule(
     client, media, officials, django_capture_on_commit_callbacks
 ):
-    case, _ = make_case(privacy=Privacy.CONFIDENTIAL)
-    case = walk(case, [(officials["clerk"], "receive", None)])
-    client.force_login(officials["clerk"])
+    case = walked(until="answer", case_options={"privacy": Privacy.CONFIDENTIAL})
+    sign_in_at_its_desk(client, case)
     with django_capture_on_commit_callbacks(execute=True):
         act(
             client,
@@ -263,9 +255,9 @@ def test_a_response_file_of_a_confidential_case_follows_its_identity_rule(
     assert client.get(reverse("attachments:official", args=[letter.pk])).status_code == 403
 
 
-def test_the_response_form_offers_no_file_where_no_response_is_written(client, officials):
+def test_the_receiving_form_offers_no_file_as_no_response_is_written_there(client, officials):
     case, _ = make_case()
-    client.force_login(officials["clerk"])
+    sign_in_at_its_desk(client, case)
 
     page = client.get(reverse("desk:case", args=[case.tracking_code])).content.decode()
 

@@ -13,15 +13,32 @@ from aspirasi.sop.registry import current_sop
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_one_official_per_position_and_cases_on_every_path():
+def test_the_demo_has_one_official_per_position_and_cases_along_every_path():
     call_command("seed_demo", stdout=io.StringIO())
     assert set(Holding.objects.values_list("position", flat=True)) == set(current_sop().positions)
     closures = set(Aspiration.objects.values_list("closure", flat=True))
     assert {"A", "B", "C", "duplicate"} <= closures
-    open_steps = set(
-        Aspiration.objects.filter(status=Status.OPEN).values_list("current_step", flat=True)
-    )
-    assert {2, 3, 4, 8, 11, 12, 14, 18} <= open_steps
+    # Open cases wait at steps all along the flow, on every desk: to be received, answered or
+    # deferred, given supporting information, validated, drafted by a vice dean, sent or passed
+    # to the Dean, answered by the Dean.
+    waiting = Aspiration.objects.filter(status=Status.OPEN)
+    sop = current_sop()
+    offered = {
+        action.name
+        for number in set(waiting.values_list("current_step", flat=True))
+        for action in sop.step(number).actions
+    }
+    assert {
+        "receive",
+        "answer",
+        "prepare_supporting_info",
+        "validate",
+        "draft_response",
+        "communicate",
+        "respond",
+    } <= offered
+    desks = set(waiting.values_list("current_position", flat=True))
+    assert {"kasubbag", "kabag_tu", "dekan"} <= desks and desks & {"wd1", "wd2", "wd3"}
     # Every case's trail ends where the case stands: its last record leads to the current step.
     for case in Aspiration.objects.all():
         last = case.trail.order_by("-seq").first()

@@ -1,5 +1,5 @@
-"""Step 2 for aspirations that came by phone, on paper or in person: the clerk types them in, and
-the step's clock runs from when they really arrived (decisions 9 and 17)."""
+"""The receipt of aspirations that came by phone, on paper or in person: the clerk types them in,
+and the receiving step's clock runs from when they really arrived (decisions 9 and 17)."""
 
 import datetime as dt
 
@@ -13,7 +13,7 @@ from aspirasi.cases.choices import Channel, Privacy
 from aspirasi.cases.engine import ActionRefused
 from aspirasi.cases.models import Aspiration
 from aspirasi.clock.calendar import faculty_calendar
-from tests.factories import TUESDAY_9, WITA, category, make_acting, make_user
+from tests.factories import TUESDAY_9, WITA, category, make_acting, make_user, step_with
 from tests.public.helpers import (
     AUTHOR,
     docx_with_author,
@@ -59,7 +59,7 @@ def intake_data(**overrides) -> dict:
     return data
 
 
-def test_clerk_enters_a_phone_aspiration_and_step_2_is_done_from_its_arrival(client, officials):
+def test_the_clerk_enters_a_phone_aspiration_and_it_is_received_from_its_arrival(client, officials):
     clerk = officials["clerk"]
     client.force_login(clerk)
     assert client.get(INTAKE).status_code == 200
@@ -73,10 +73,10 @@ def test_clerk_enters_a_phone_aspiration_and_step_2_is_done_from_its_arrival(cli
     assert (case.channel, case.arrived_at, case.entered_by) == (Channel.PHONE, ARRIVED, clerk)
     assert before <= case.entered_at <= timezone.now()
     assert case.tracking_code.startswith("ASP-2026-")
-    # Step 2 is done: the case waits at step 3 for the clerk's answer.
-    assert (case.current_step, case.current_position) == (3, "kasubbag")
+    # Received on entry: the case waits for the clerk's answer.
+    assert (case.current_step, case.current_position) == (step_with("answer"), "kasubbag")
     record = case.trail.get()
-    assert (record.step, record.action, record.actor) == (2, "receive", clerk)
+    assert (record.step, record.action, record.actor) == (step_with("receive"), "receive", clerk)
     assert record.arrived_at == ARRIVED
     assert record.done_at == case.entered_at
     assert record.working_seconds == faculty_calendar().between(ARRIVED, case.entered_at)

@@ -1,4 +1,6 @@
-"""Who may see and do what at the desk (decisions 8 and 11), through HTTP."""
+"""Who may see and do what at the desk (decisions 8 and 11), through HTTP.
+
+Cases are walked along the SOP (tests/factories.py); steps are found by the actions they offer."""
 
 import datetime as dt
 
@@ -6,10 +8,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.models import Aspiration, Report, StepRecord
 from aspirasi.officials.models import Holding
-from tests.factories import TUESDAY_9, make_acting, make_case, make_official, make_user, walk
+from aspirasi.sop.registry import current_sop
+from tests.factories import (
+    TUESDAY_9,
+    make_acting,
+    make_case,
+    make_official,
+    make_user,
+    step_with,
+    walked,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,19 +52,9 @@ def unchanged(case) -> bool:
     ) and fresh.trail.count() == case.trail.count()
 
 
-def to_step_9(case, o, vice_dean="wd1"):
-    return walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-            (o["clerk"], "prepare_supporting_info", T(text="Jadwal dari prodi terlampir.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "validate", None),
-            (o["kabag"], "forward", T(vice_dean=vice_dean)),
-        ],
-    )
+def step_after(action: str) -> int:
+    """The step the SOP sends a case to when this action is done."""
+    return current_sop().step(step_with(action)).action(action).to
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,9 +154,9 @@ def test_an_official_of_the_wrong_role_is_refused_and_nothing_changes(client, of
     assert unchanged(case)
 
 
-def test_vice_dean_ii_cannot_act_on_a_case_routed_to_vice_dean_i(client, officials):
-    case, _ = make_case()
-    case = to_step_9(case, officials, vice_dean="wd1")
+def test_vice_dean_ii_cannot_act_on_a_case_forwarded_to_vice_dean_i(client, officials):
+    case = walked(via=["forward"], vice_dean="wd1")
+    assert case.current_position == "wd1"
 
     client.force_login(officials["wd2"])
     assert action_forms(client.get(case_url(case))) == []
@@ -167,7 +167,7 @@ def test_vice_dean_ii_cannot_act_on_a_case_routed_to_vice_dean_i(client, officia
     client.force_login(officials["wd1"])
     assert "acknowledge" in action_forms(client.get(case_url(case)))
     assert act(client, case, "acknowledge").status_code == 302
-    assert Aspiration.objects.get(pk=case.pk).current_step == 10
+    assert Aspiration.objects.get(pk=case.pk).current_step == step_with("draft_response")
 
 
 def test_either_of_two_clerks_may_act_on_a_case_waiting_on_their_position(client, officials):
@@ -179,7 +179,11 @@ def test_either_of_two_clerks_may_act_on_a_case_waiting_on_their_position(client
 
     assert response.status_code == 302
     record = StepRecord.objects.get(aspiration=case)
-    assert (record.step, record.actor, record.position) == (2, second_clerk, "kasubbag")
+    assert (record.step, record.actor, record.position) == (
+        step_with("receive"),
+        second_clerk,
+        "kasubbag",
+    )
 
 
 def test_a_former_holder_may_no_longer_read_or_act(client, officials):
@@ -212,22 +216,18 @@ def plh_dekan(officials):
     return user
 
 
-def escalated_case(o):
-    case, _ = make_case(category_code="keuangan")
-    case = to_step_9(case, o, vice_dean="wd2")
-    return walk(
-        case,
-        [
-            (o["wd2"], "acknowledge", None),
-            (o["wd2"], "draft_response", T(text="Rancangan.")),
-            (o["wd2"], "escalate", T(reason="Perlu keputusan Dekan.")),
-        ],
-        start=TUESDAY_9 + dt.timedelta(hours=8),
+def escalated_case():
+    """A case its vice dean (WD II) has passed to the Dean for a response."""
+    return walked(
+        via=["escalate"],
+        vice_dean="wd2",
+        case_options={"category_code": "keuangan"},
+        texts={"reason": "Perlu keputusan Dekan."},
     )
 
 
 def test_acting_official_sees_the_deans_cases_in_the_inbox(client, officials, plh_dekan):
-    case = escalated_case(officials)
+    case = escalated_case()
     waiting_elsewhere, _ = make_case()
     client.force_login(plh_dekan)
 
@@ -244,7 +244,7 @@ def test_acting_official_sees_the_deans_cases_in_the_inbox(client, officials, pl
 def test_acting_official_acts_and_the_trail_says_a_n_with_the_position(
     client, officials, plh_dekan
 ):
-    case = escalated_case(officials)
+    case = escalated_case()
     client.force_login(plh_dekan)
     page = client.get(case_url(case))
     assert action_forms(page)[0] == "acknowledge"
@@ -253,7 +253,7 @@ def test_acting_official_acts_and_the_trail_says_a_n_with_the_position(
     case.refresh_from_db()
     assert act(client, case, "respond", text="Keringanan UKT disetujui 50%.").status_code == 302
 
-    record = StepRecord.objects.get(aspiration=case, step=14)
+    record = StepRecord.objects.get(aspiration=case, step=step_after("escalate"))
     assert (record.actor, record.position, record.acting_for) == (plh_dekan, "dekan", "dekan")
     response = client.get(case_url(case))
     trail = response.content.decode().split('id="trail"', 1)[1]
@@ -263,7 +263,7 @@ def test_acting_official_acts_and_the_trail_says_a_n_with_the_position(
 
 
 def test_acting_official_is_refused_outside_the_acting_period(client, officials):
-    case = escalated_case(officials)
+    case = escalated_case()
     user = make_user("plh_lama", first_name="Lama")
     make_acting(user, "dekan", dt.date(2025, 1, 6), dt.date(2025, 1, 10))
     client.force_login(user)

@@ -1,41 +1,52 @@
-"""Steps 12 and 13 through HTTP: a vice dean reports answered cases in one report, the Dean
-acknowledges it and every case in it closes on path B (decision 5)."""
+"""The report to the Dean and its receipt, through HTTP: a vice dean reports the cases they
+answered in one report, the Dean acknowledges it and every case in it closes on path B
+(decision 5). Cases are walked along the SOP (tests/factories.py); steps are found by the actions
+they offer."""
 
 import datetime as dt
+from itertools import pairwise
 
 import pytest
 from django.urls import reverse
 
 from aspirasi.cases.choices import Status
-from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.engine import report_to_dean
 from aspirasi.cases.models import Aspiration, Report, StepRecord
-from tests.factories import TUESDAY_9, make_case, make_official, walk
+from aspirasi.sop.registry import current_sop
+from tests.factories import TUESDAY_9, make_official, step_with, walked
 
 pytestmark = pytest.mark.django_db
 
 REPORT_NEW = reverse("desk:report_new")
 
 
-def answered_case(o, vice_dean="wd1", category_code="akademik"):
-    """A case its vice dean has answered (step 11, path B): it waits at step 12."""
-    case, _ = make_case(category_code=category_code)
-    return walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-            (o["clerk"], "prepare_supporting_info", T(text="Jadwal dari prodi.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "validate", None),
-            (o["kabag"], "forward", T(vice_dean=vice_dean)),
-            (o[vice_dean], "acknowledge", None),
-            (o[vice_dean], "draft_response", T(text="Ujian susulan tanggal 10.")),
-            (o[vice_dean], "communicate", None),
-        ],
+def answered_case(vice_dean="wd1", category_code="akademik"):
+    """A case its vice dean has answered (path B): it waits to be reported to the Dean."""
+    return walked(
+        until="report",
+        vice_dean=vice_dean,
+        case_options={"category_code": category_code},
+        texts={"supporting_info": "Jadwal dari prodi.", "response": "Ujian susulan tanggal 10."},
         start=TUESDAY_9 - dt.timedelta(days=7),
     )
+
+
+def reporting_step() -> int:
+    return step_with("report")
+
+
+def receiving_step() -> int:
+    return step_with("receive_report")
+
+
+def assert_one_record_per_step_from_entry_to_close(case) -> None:
+    """The trail walks the SOP without a gap: it starts at the entry step, each record starts
+    where the one before led, and the last one closed the case."""
+    records = list(case.trail.order_by("seq"))
+    assert records[0].step == current_sop().entry_step.number
+    for before, after in pairwise(records):
+        assert after.step == before.next_step, (before.step, before.action, after.step)
+    assert records[-1].next_step is None
 
 
 def state(case) -> tuple:
@@ -47,8 +58,8 @@ def test_vice_dean_reports_two_answered_cases_in_one_report_and_the_dean_closes_
     client, officials
 ):
     o = officials
-    first, second = answered_case(o), answered_case(o)
-    assert (first.current_step, second.current_step) == (12, 12)
+    first, second = answered_case(), answered_case()
+    assert first.current_step == second.current_step == reporting_step()
 
     client.force_login(o["wd1"])
     inbox = client.get(reverse("desk:inbox")).content.decode()
@@ -72,8 +83,12 @@ def test_vice_dean_reports_two_answered_cases_in_one_report_and_the_dean_closes_
     )
     for case in (first, second):
         case.refresh_from_db()
-        assert (case.current_step, case.current_position, case.report) == (13, "dekan", report)
-        assert case.trail.last().step == 12
+        assert (case.current_step, case.current_position, case.report) == (
+            receiving_step(),
+            "dekan",
+            report,
+        )
+        assert case.trail.last().step == reporting_step()
     # Only the Dean may acknowledge it; the vice dean sees the report without the button.
     page = client.get(reverse("desk:report_detail", args=[report.pk]))
     assert page.context["may_receive"] is False
@@ -92,31 +107,34 @@ def test_vice_dean_reports_two_answered_cases_in_one_report_and_the_dean_closes_
     for case in (first, second):
         case.refresh_from_db()
         assert case.status == Status.CLOSED and case.closure == "B"
-        steps = list(case.trail.values_list("step", flat=True))
-        assert steps == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+        assert_one_record_per_step_from_entry_to_close(case)
+        assert [r.step for r in case.trail.order_by("seq")][-2:] == [
+            reporting_step(),
+            receiving_step(),
+        ]
         record = case.trail.last()
         assert (record.actor, record.position) == (o["dean"], "dekan")
     assert response.context["may_receive"] is False
     # Receiving twice is not possible.
     assert client.post(reverse("desk:report_detail", args=[report.pk])).status_code == 403
-    assert StepRecord.objects.filter(step=13).count() == 2
+    assert StepRecord.objects.filter(step=receiving_step()).count() == 2
 
 
 def test_report_holds_only_the_cases_the_vice_dean_ticks(client, officials):
     o = officials
-    reported, kept = answered_case(o), answered_case(o)
+    reported, kept = answered_case(), answered_case()
     client.force_login(o["wd1"])
 
     client.post(REPORT_NEW, {"cases": [reported.tracking_code], "summary": ""})
 
     assert list(Report.objects.get().aspirations.all()) == [reported]
-    assert state(kept)[1:3] == (12, "wd1")
+    assert state(kept)[1:3] == (reporting_step(), "wd1")
 
 
 def test_another_vice_dean_cannot_report_wd1s_cases(client, officials):
     o = officials
-    first, second = answered_case(o), answered_case(o)
-    own = answered_case(o, vice_dean="wd2", category_code="keuangan")
+    first, second = answered_case(), answered_case()
+    own = answered_case(vice_dean="wd2", category_code="keuangan")
     before = [state(first), state(second), state(own)]
     client.force_login(o["wd2"])
 
@@ -129,7 +147,7 @@ def test_another_vice_dean_cannot_report_wd1s_cases(client, officials):
     # Slipping one of WD I's cases in with WD II's own does not report either.
     response = client.post(REPORT_NEW, {"cases": [own.tracking_code, first.tracking_code]})
     assert response.status_code == 403
-    # Nor through the case page's own step-12 form.
+    # Nor through the case page's own form for reporting it.
     url = reverse("desk:act", args=[first.tracking_code, "report"])
     assert client.post(url, {"report-version": first.version}).status_code == 403
 
@@ -142,7 +160,7 @@ def test_a_case_reported_meanwhile_by_the_other_holder_is_named_not_reported_twi
 ):
     o = officials
     second_wd1 = make_official("wd1_kedua", "wd1")
-    first, second = answered_case(o), answered_case(o)
+    first, second = answered_case(), answered_case()
     client.force_login(o["wd1"])
     page = client.get(REPORT_NEW)  # both offered
     assert len(page.context["candidates"]) == 2
@@ -153,11 +171,11 @@ def test_a_case_reported_meanwhile_by_the_other_holder_is_named_not_reported_twi
     assert response.status_code == 400
     assert first.tracking_code in response.context["error"]
     assert Report.objects.count() == 1
-    assert state(second)[1:] == (12, "wd1", None)
+    assert state(second)[1:] == (reporting_step(), "wd1", None)
 
 
 def test_a_report_with_no_case_is_refused(client, officials):
-    answered_case(officials)
+    answered_case()
     client.force_login(officials["wd1"])
 
     response = client.post(REPORT_NEW, {"cases": [], "summary": "Kosong."})
@@ -169,7 +187,7 @@ def test_a_report_with_no_case_is_refused(client, officials):
 
 def test_the_dean_can_acknowledge_from_the_case_page_too(client, officials):
     o = officials
-    first, second = answered_case(o), answered_case(o)
+    first, second = answered_case(), answered_case()
     client.force_login(o["wd1"])
     client.post(REPORT_NEW, {"cases": [first.tracking_code, second.tracking_code]})
     first.refresh_from_db()

@@ -1,26 +1,34 @@
 """Form FO-UNMUL-FT-PM-7.2.01/L01 printed for a case (decision 10): the heading, the aspiration,
-every response with who gave it, and one row of the step record per line of the trail, on each of
-the three paths, with an acting official, a closure outside the flow and each privacy level."""
+every response with who gave it and how it reached the customer, and one row of the step record per
+line of the trail (the SOP's standard output beside what the action produced), on each of the
+three paths, with an acting official, a closure outside the flow and each privacy level.
+
+Cases are walked along the SOP (tests/factories.py); steps are found by the actions they offer."""
 
 import datetime as dt
+from itertools import pairwise
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
-from aspirasi.cases.choices import Privacy
+from aspirasi.cases.choices import Delivery, Privacy
 from aspirasi.cases.engine import ActionInput as T
-from aspirasi.cases.engine import receive_report, report_to_dean
 from aspirasi.cases.models import IdentityView, StepRecord
-from aspirasi.printing.document import working_time
+from aspirasi.cases.walking import with_verdict
+from aspirasi.officials.models import Holding
+from aspirasi.printing.document import moment, working_time
 from aspirasi.printing.fonts import check_fonts
 from aspirasi.printing.selectors import trail_rows
 from aspirasi.sop.registry import current_sop
-from tests.factories import TUESDAY_9, make_acting, make_case, make_user, walk
+from tests.factories import act, make_acting, make_case, make_user, step_with, walked
 
-from .pdfs import indonesian, served_pdf, when
+from .pdfs import indonesian, served_pdf, text_of, when
 
 pytestmark = pytest.mark.django_db
+
+HOLDING = "Pertanyaan Anda menunggu data dari program studi."
 
 
 def form_url(case) -> str:
@@ -31,21 +39,6 @@ def print_form(client, user, case) -> str:
     client.force_login(user)
     response = client.get(form_url(case))
     return served_pdf(response, f"formulir-{case.tracking_code}.pdf")
-
-
-def to_step_9(case, o, vice_dean="wd1"):
-    return walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-            (o["clerk"], "prepare_supporting_info", T(text="Jadwal dari prodi terlampir.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "validate", None),
-            (o["kabag"], "forward", T(vice_dean=vice_dean)),
-        ],
-    )
 
 
 def assert_one_row_per_trail_line(text: str, case) -> None:
@@ -63,19 +56,32 @@ def assert_one_row_per_trail_line(text: str, case) -> None:
         assert f"{row.done_by} {when(record.done_at)}" in text
 
 
-def test_form_of_a_case_answered_by_the_clerk_path_a(client, officials):
-    o = officials
+def assert_one_record_per_step_from_entry_to_close(case) -> None:
+    """The trail walks the SOP without a gap: it starts at the entry step, each record starts
+    where the one before led, and the last one closed the case."""
+    records = list(case.trail.order_by("seq"))
+    assert records[0].step == current_sop().entry_step.number
+    for before, after in pairwise(records):
+        assert after.step == before.next_step, (before.step, before.action, after.step)
+    assert records[-1].next_step is None
+
+
+def standard_and_result(step, action_name: str) -> str:
+    """How a row of the step record reads from the completeness column to the result: what the
+    step needs, its time standard, its standard output, then what the action produced."""
+    produced = step.output_of(step.action(action_name))[0]
+    return f"{step.needs_id} {step.time.text} {step.output_id} {produced}"
+
+
+def test_the_form_of_a_case_the_clerk_answered_on_path_a(client, officials):
     sop = current_sop()
-    case, _ = make_case(body="Kapan jadwal ujian susulan diumumkan? Mohon info segera.")
-    case = walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "answer", T(text="Jadwal diumumkan Senin depan di papan pengumuman.")),
-        ],
+    case = walked(
+        path="A",
+        texts={"response": "Jadwal diumumkan Senin depan di papan pengumuman."},
+        case_options={"body": "Kapan jadwal ujian susulan diumumkan? Mohon info segera."},
     )
 
-    text = print_form(client, o["wd3"], case)
+    text = print_form(client, officials["wd3"], case)
 
     for line in ("UNIVERSITAS MULAWARMAN", "FAKULTAS TEKNIK"):
         assert line in text
@@ -90,40 +96,37 @@ def test_form_of_a_case_answered_by_the_clerk_path_a(client, officials):
     assert "Siti Rahma" in text and case.customer_email in text  # biasa: identity shown
     # The response with who gave it, in what position and when.
     response = case.responses.get()
+    assert response.step == step_with("answer")
     assert "Jadwal diumumkan Senin depan di papan pengumuman." in text
     assert (
-        f"Langkah 3 · Clerk, Kasubbag Akademik dan Kemahasiswaan · "
+        f"Langkah {step_with('answer')} · Clerk, Kasubbag Akademik dan Kemahasiswaan · "
         f"ditulis {when(response.written_at)}"
     ) in text
     assert f"Disampaikan kepada pelanggan {when(response.published_at)}" in text
-    # The step record in the SOP's columns: completeness, standard, actual time, met, output.
+    # The step record in the SOP's columns: completeness, standard, output, then what came of
+    # it: the result, the actual time, whether the standard was met.
     assert indonesian("Quality standard") in text and indonesian("Completeness") in text
     assert_one_row_per_trail_line(text, case)
-    step2, step3 = sop.step(2), sop.step(3)
-    assert f"{step2.needs} {step2.time.text} {step2.output} 1 jam tidak" in text
-    assert f"{step3.needs} {step3.time.text} {step3.output} 1 jam ya" in text
+    received, answered = sop.step(step_with("receive")), sop.step(step_with("answer"))
+    assert f"{standard_and_result(received, 'receive')} 1 jam tidak" in text  # 10 menit
+    assert f"{standard_and_result(answered, 'answer')} 1 jam ya" in text  # 1 hari
 
 
-def test_form_of_a_case_answered_by_the_vice_dean_and_reported_path_b(client, officials):
-    o = officials
-    case, _ = make_case()
-    case = to_step_9(case, o)
-    case = walk(
-        case,
-        [
-            (o["wd1"], "acknowledge", None),
-            (o["wd1"], "draft_response", T(text="Ujian susulan tanggal 10 pukul 08.00.")),
-            (o["wd1"], "communicate", None),
-        ],
-        start=TUESDAY_9 + dt.timedelta(hours=8),
+def test_the_form_of_a_case_the_vice_dean_answered_and_reported_on_path_b(client, officials):
+    case = walked(
+        path="B",
+        vice_dean="wd1",
+        texts={
+            "supporting_info": "Jadwal dari prodi terlampir.",
+            "response": "Ujian susulan tanggal 10 pukul 08.00.",
+        },
     )
-    report = report_to_dean([case], o["wd1"], now=TUESDAY_9 + dt.timedelta(days=1))
-    receive_report(report, o["dean"], now=TUESDAY_9 + dt.timedelta(days=1, hours=1))
-    case.refresh_from_db()
 
-    text = print_form(client, o["clerk"], case)
+    text = print_form(client, officials["clerk"], case)
 
-    assert [r.step for r in case.trail.all()] == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+    assert_one_record_per_step_from_entry_to_close(case)
+    steps = [r.step for r in case.trail.order_by("seq")]
+    assert steps[-2:] == [step_with("report"), step_with("receive_report")]
     assert_one_row_per_trail_line(text, case)
     assert "Ujian susulan tanggal 10 pukul 08.00." in text
     assert "Wd1, Wakil Dekan I (Akademik)" in text
@@ -131,57 +134,57 @@ def test_form_of_a_case_answered_by_the_vice_dean_and_reported_path_b(client, of
     assert "Alur B" in text  # closed on path B
 
 
-def test_form_of_an_escalated_case_shows_the_acting_dean_on_behalf_of_the_dean(client, officials):
+def test_the_form_of_a_case_the_dean_answered_shows_the_acting_dean_on_behalf_of_the_dean(
+    client, officials
+):
     o = officials
+    # The Dean's office is vacant in November: Budi Santoso is Plh Dekan (decision 8), so the
+    # Dean's steps of the walk are his.
+    Holding.objects.filter(position="dekan").update(ends_on=dt.date(2026, 10, 31))
     plh = make_user("budi", first_name="Budi Santoso")
     make_acting(plh, "dekan", dt.date(2026, 11, 1), dt.date(2026, 11, 30))
-    case, _ = make_case(category_code="keuangan")
-    case = to_step_9(case, o, vice_dean="wd2")
-    case = walk(
-        case,
-        [
-            (o["wd2"], "acknowledge", None),
-            (o["wd2"], "draft_response", T(text="Rancangan tanggapan.")),
-            (o["wd2"], "escalate", T(reason="Perlu keputusan Dekan soal keringanan UKT.")),
-            (plh, "acknowledge", None),
-            (plh, "respond", T(text="Keringanan UKT disetujui 50%.")),
-            (plh, "send_to_vice_dean", None),
-            (o["wd2"], "acknowledge", None),
-            (o["wd2"], "deliver", None),
-            (o["wd2"], "archive", None),
-        ],
-        start=TUESDAY_9 + dt.timedelta(hours=8),
+    case = walked(
+        path="C",
+        vice_dean="wd2",
+        case_options={"category_code": "keuangan"},
+        inputs={
+            "draft_response": T(text="Rancangan tanggapan."),
+            "respond": T(text="Keringanan UKT disetujui 50%."),
+        },
+        texts={"reason": "Perlu keputusan Dekan soal keringanan UKT."},
     )
 
     text = print_form(client, o["kabag"], case)
 
     assert_one_row_per_trail_line(text, case)
-    assert [r.step for r in case.trail.all()][-9:] == [9, 10, 11, 14, 15, 16, 17, 18, 19]
-    dean_response = case.responses.get(step=15)
+    assert_one_record_per_step_from_entry_to_close(case)
+    records = list(case.trail.order_by("seq"))
+    actions = [r.action for r in records]
+    # After the escalation: the Dean's steps, then the vice dean's again to the end.
+    after = [r.position for r in records[actions.index("escalate") + 1 :]]
+    dean_steps = after.count("dekan")
+    assert dean_steps >= 1 and after == ["dekan"] * dean_steps + ["wd2"] * (len(after) - dean_steps)
+    dean_response = case.responses.get(step=step_with("respond"))
     assert (
-        f"Langkah 15 · Budi Santoso, a.n. Dekan · ditulis {when(dean_response.written_at)}"
+        f"Langkah {step_with('respond')} · Budi Santoso, a.n. Dekan · "
+        f"ditulis {when(dean_response.written_at)}"
     ) in text
     assert "Keringanan UKT disetujui 50%." in text
     # The draft the vice dean never sent is printed as internal.
     assert "Rancangan tanggapan." in text
     assert indonesian("Not sent to the customer (internal)") in text
-    # The acting Dean's three steps, each "a.n. Dekan"; the escalation note on its row.
-    assert text.count("Budi Santoso, a.n. Dekan") == 4  # one response + steps 14, 15, 16
+    # Each of the acting Dean's steps says "a.n. Dekan", and so does his response; the
+    # escalation note is on its row.
+    assert {(r.actor, r.acting_for) for r in records if r.position == "dekan"} == {(plh, "dekan")}
+    assert text.count("Budi Santoso, a.n. Dekan") == 1 + dean_steps
     assert "Catatan: Perlu keputusan Dekan soal keringanan UKT." in text
 
 
 def test_a_closure_outside_the_flow_is_a_row_not_counted_in_compliance(client, officials):
-    o = officials
-    case, _ = make_case()
-    case = walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "spam", T(reason="Iklan pinjaman daring.")),
-        ],
-    )
+    case = walked(via=["receive"])
+    case = act(case, "spam", T(reason="Iklan pinjaman daring."))
 
-    text = print_form(client, o["dean"], case)
+    text = print_form(client, officials["dean"], case)
 
     assert_one_row_per_trail_line(text, case)
     closure = StepRecord.objects.get(aspiration=case, kind="closure")
@@ -192,16 +195,90 @@ def test_a_closure_outside_the_flow_is_a_row_not_counted_in_compliance(client, o
     assert indonesian("Responses") in text and indonesian("No response yet.") in text
 
 
+def test_a_deferral_is_printed_with_its_own_output_beside_the_steps_standard_output(
+    client, officials
+):
+    case = walked(via=["defer"], inputs={"defer": T(holding_message=HOLDING)})
+    record = case.trail.get(action="defer")
+    step = current_sop().step(record.step)
+    deferral = step.action("defer")
+    assert record.output == deferral.output_id != step.output_id
+
+    text = print_form(client, officials["clerk"], case)
+
+    # "Tanggapan diterima pelanggan" is what the step should produce; the row says it was
+    # deferred instead ("Belum dapat ditanggapi; disiapkan dukungan informasi").
+    assert f"{step.needs_id} {step.time.text} {step.output_id} {deferral.output_id}" in text
+    assert f"{indonesian('Message to the customer')}: {HOLDING}" in text
+
+
+def test_a_failed_validation_is_printed_with_its_own_output_not_as_validated(client, officials):
+    case = walked(
+        via=[with_verdict("invalid"), with_verdict("valid")],
+        texts={"reason": "Data prodi belum terlampir."},
+    )
+    records = list(case.trail.order_by("seq"))
+    failed = next(r for r in records if r.action == "return_for_rework")
+    passed = next(r for r in records if r.action == "validate")
+    step = current_sop().step(failed.step)
+    assert passed.step == step.number
+    returned = step.action("return_for_rework")
+    assert (failed.output, passed.output) == (returned.output_id, step.output_id)
+    assert failed.output != step.output_id
+
+    text = print_form(client, officials["clerk"], case)
+
+    assert_one_row_per_trail_line(text, case)
+    # Both rounds of the validation, each with what it produced: not validated, then validated.
+    assert f"{standard_and_result(step, 'return_for_rework')} " in text
+    assert f"{standard_and_result(step, 'validate')} " in text
+    assert text.count(f"{step.output_id} {step.output_id}") == 1  # only the passed round
+    assert "Catatan: Data prodi belum terlampir." in text
+
+
+def sent_line(text: str, response) -> str:
+    """What the form says between when a response was written and its text: when it was sent
+    to the customer, and how."""
+    after_written = text.split(f"ditulis {when(response.written_at)}", 1)[1]
+    return after_written.split(response.text, 1)[0]
+
+
+def test_a_response_given_by_phone_is_printed_as_sent_by_phone(client, officials):
+    answer = "Jadwal ujian susulan sudah kami sampaikan lewat telepon."
+    by_phone = walked(path="A", inputs={"answer": T(text=answer, delivered_via=Delivery.PHONE)})
+    by_email = walked(path="A", texts={"response": answer})
+    response = by_phone.responses.get()
+    assert response.delivered_via == Delivery.PHONE
+    with translation.override("id"):
+        phone, email = str(Delivery.PHONE.label).lower(), str(Delivery.EMAIL.label).lower()
+
+    text = print_form(client, officials["clerk"], by_phone)
+
+    sent = sent_line(text, response)
+    assert f"Disampaikan kepada pelanggan {when(response.published_at)}" in sent
+    assert phone in sent and email not in sent
+    e_mailed = sent_line(print_form(client, officials["clerk"], by_email), by_email.responses.get())
+    assert email in e_mailed and phone not in e_mailed
+    # In English, as the message is written.
+    english = text_of(client.get(form_url(by_phone), HTTP_ACCEPT_LANGUAGE="en").content)
+    with translation.override("en"):
+        sent = moment(response.published_at)
+    assert f"Sent to the customer {sent}, by phone" in english
+
+
 def test_confidential_identity_is_not_printed_for_an_official_who_never_held_a_step(
     client, officials
 ):
-    o = officials
-    case, _ = make_case(
-        privacy=Privacy.CONFIDENTIAL, customer_name="Rahmat Hidayat", customer_number="1909"
+    case = walked(
+        via=["receive"],
+        case_options={
+            "privacy": Privacy.CONFIDENTIAL,
+            "customer_name": "Rahmat Hidayat",
+            "customer_number": "1909",
+        },
     )
-    case = walk(case, [(o["clerk"], "receive", None)])
 
-    text = print_form(client, o["wd2"], case)
+    text = print_form(client, officials["wd2"], case)
 
     assert "Rahmat Hidayat" not in text
     assert case.customer_email not in text and "1909" not in text
@@ -246,30 +323,41 @@ def test_the_case_page_links_to_the_printed_form(client, officials):
 
 
 def test_step_facts_come_from_the_sop_and_record_facts_from_the_trail(officials):
-    o = officials
     sop = current_sop()
-    case, _ = make_case()
-    case = walk(case, [(o["clerk"], "receive", None), (o["clerk"], "defer", None)])
+    case = walked(via=["defer"])
 
     first, second = trail_rows(case)
 
-    assert (first.number, first.activity, first.needs, first.standard, first.output) == (
-        2,
-        sop.step(2).activity,
-        sop.step(2).needs,
-        sop.step(2).time.text,
-        sop.step(2).output,
+    receipt = sop.step(step_with("receive"))
+    assert (
+        first.number,
+        first.activity,
+        first.needs,
+        first.standard,
+        first.standard_output,
+        first.output,
+    ) == (
+        receipt.number,
+        receipt.activity,
+        receipt.needs,
+        receipt.time.text,
+        receipt.output,
+        receipt.output,
     )
-    assert second.action == sop.step(3).action("defer").label
+    deferral_step = sop.step(step_with("defer"))
+    assert second.action == deferral_step.action("defer").label
+    assert second.standard_output == deferral_step.output
+    assert second.output == deferral_step.output_for(deferral_step.action("defer"))
     assert (second.working_seconds, second.met) == (3600, True)
     assert second.position == sop.positions["kasubbag"].name
 
 
 def test_working_time_reads_in_working_days_hours_and_minutes():
-    assert working_time(600, 30_600) == "10 menit"
-    assert working_time(0, 30_600) == "0 menit"
-    assert working_time(round(8.5 * 3600) + 3600 + 300, 30_600) == "1 hari kerja 1 jam 5 menit"
-    assert working_time(None, 30_600) == "—"
+    day = 30_600  # 07:30-16:00, the faculty calendar's default opening hours
+    assert working_time(600, day) == "10 menit"
+    assert working_time(0, day) == "0 menit"
+    assert working_time(day + 3600 + 300, day) == "1 hari kerja 1 jam 5 menit"
+    assert working_time(None, day) == "—"
 
 
 def test_a_missing_font_is_a_clear_503_and_a_check_warning(client, officials, tmp_path):

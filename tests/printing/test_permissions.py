@@ -6,36 +6,18 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.engine import report_to_dean
 from aspirasi.officials.models import Holding
-from tests.factories import TUESDAY_9, make_case, walk
+from tests.factories import TUESDAY_9, walked
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def urls(officials):
-    o = officials
-    case, _ = make_case()
-    walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-            (o["clerk"], "prepare_supporting_info", T(text="Dukungan.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "validate", None),
-            (o["kabag"], "forward", T(vice_dean="wd1")),
-            (o["wd1"], "acknowledge", None),
-            (o["wd1"], "draft_response", T(text="Jawaban.")),
-            (o["wd1"], "communicate", None),
-        ],
-        start=TUESDAY_9 - dt.timedelta(days=7),
-    )
-    case.refresh_from_db()
-    report = report_to_dean([case], o["wd1"])
+    # A case its vice dean answered, reported to the Dean: the form, the slip and the report.
+    case = walked(until="report", vice_dean="wd1", start=TUESDAY_9 - dt.timedelta(days=7))
+    report = report_to_dean([case], officials["wd1"])
     return [
         reverse("desk:case_form_pdf", args=[case.tracking_code]),
         reverse("desk:receipt_pdf", args=[case.tracking_code]),

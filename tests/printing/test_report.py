@@ -1,37 +1,27 @@
-"""The step-12 report printed: its cases and their responses, who reported and when, and when the
-Dean received it (decision 5)."""
+"""The report to the Dean printed: its cases and their responses, who reported and when, and when
+the Dean received it (decision 5)."""
 
 import datetime as dt
 
 import pytest
 from django.urls import reverse
 
-from aspirasi.cases.engine import ActionInput as T
 from aspirasi.cases.engine import receive_report, report_to_dean
 from aspirasi.cases.models import Report
-from tests.factories import TUESDAY_9, make_acting, make_case, make_user, walk
+from tests.factories import TUESDAY_9, make_acting, make_user, step_with, walked
 
 from .pdfs import indonesian, served_pdf, when
 
 pytestmark = pytest.mark.django_db
 
 
-def answered_case(o, subject, answer):
-    case, _ = make_case(subject=subject)
-    return walk(
-        case,
-        [
-            (o["clerk"], "receive", None),
-            (o["clerk"], "defer", None),
-            (o["clerk"], "prepare_supporting_info", T(text="Jadwal dari prodi.")),
-            (o["clerk"], "hand_over", None),
-            (o["kabag"], "acknowledge", None),
-            (o["kabag"], "validate", None),
-            (o["kabag"], "forward", T(vice_dean="wd1")),
-            (o["wd1"], "acknowledge", None),
-            (o["wd1"], "draft_response", T(text=answer)),
-            (o["wd1"], "communicate", None),
-        ],
+def answered_case(subject, answer):
+    """A case the Vice Dean I answered (path B), waiting to be reported to the Dean."""
+    return walked(
+        until="report",
+        vice_dean="wd1",
+        case_options={"subject": subject},
+        texts={"supporting_info": "Jadwal dari prodi.", "response": answer},
         start=TUESDAY_9 - dt.timedelta(days=7),
     )
 
@@ -46,8 +36,8 @@ def test_report_pdf_holds_its_cases_responses_reporter_and_the_deans_receipt(cli
     o = officials
     plh = make_user("budi", first_name="Budi Santoso")
     make_acting(plh, "dekan", dt.date(2026, 11, 1), dt.date(2026, 11, 30))
-    first = answered_case(o, "Jadwal ujian susulan", "Ujian susulan tanggal 10.")
-    second = answered_case(o, "Nilai belum keluar", "Nilai diunggah Jumat ini.")
+    first = answered_case("Jadwal ujian susulan", "Ujian susulan tanggal 10.")
+    second = answered_case("Nilai belum keluar", "Nilai diunggah Jumat ini.")
     sent_at = TUESDAY_9 + dt.timedelta(days=1)
     report = report_to_dean([first, second], o["wd1"], summary="Dua aspirasi.", now=sent_at)
 
@@ -63,8 +53,10 @@ def test_report_pdf_holds_its_cases_responses_reporter_and_the_deans_receipt(cli
     ):
         assert f"{case.tracking_code} · {subject}" in text
         response = case.responses.get()
+        assert response.step == step_with("draft_response")
         assert (
-            f"Langkah 10 · Wd1, Wakil Dekan I (Akademik) · ditulis {when(response.written_at)}"
+            f"Langkah {response.step} · Wd1, Wakil Dekan I (Akademik) · "
+            f"ditulis {when(response.written_at)}"
         ) in text
         assert answer in text
     assert "Siti Rahma" not in text  # no customer identity in a report
@@ -80,7 +72,7 @@ def test_report_pdf_holds_its_cases_responses_reporter_and_the_deans_receipt(cli
 
 def test_the_report_page_links_to_its_pdf(client, officials):
     o = officials
-    case = answered_case(o, "Jadwal", "Tanggal 10.")
+    case = answered_case("Jadwal", "Tanggal 10.")
     report = report_to_dean([case], o["wd1"])
     client.force_login(o["dean"])
 
