@@ -51,11 +51,12 @@ def load_rows() -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-# (path, how many actions along it to perform): every path, at different steps.
+# (path, how many actions along it to perform; None: to its end): every path, at different
+# steps, and closed on each.
 SCENARIOS = [
-    ("A", 0), ("A", 1), ("A", 2), ("A", 2),
-    ("B", 2), ("B", 5), ("B", 6), ("B", 8), ("B", 9), ("B", 10), ("B", 10), ("B", 12),
-    ("C", 10), ("C", 11), ("C", 12), ("C", 14), ("C", 16),
+    ("A", 0), ("A", 1), ("A", None), ("A", None),
+    ("B", 2), ("B", 5), ("B", 6), ("B", 8), ("B", 9), ("B", 10), ("B", 10), ("B", None),
+    ("C", 10), ("C", 11), ("C", 12), ("C", 14), ("C", None),
 ]  # fmt: skip
 
 

@@ -14,9 +14,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from aspirasi.board.services import board_entry_write
-from aspirasi.cases.engine import ActionInput
 from aspirasi.cases.models import Aspiration
-from tests.factories import PERSONAS, make_official, walk
+from aspirasi.cases.walking import walk_case
+from tests.factories import PERSONAS, make_official
 from tests.public.helpers import (  # noqa: F401 (fixtures used by name)
     fresh_limits,
     jpeg_with_gps,
@@ -117,14 +117,7 @@ def test_each_privacy_level_sends_follows_clarifies_reads_the_answer_and_rates(
 
     # The clerk receives and answers (path A); the customer reads the answer.
     start = timezone.now() - dt.timedelta(hours=3)
-    walk(
-        case,
-        [
-            (officials["clerk"], "receive", None),
-            (officials["clerk"], "answer", ActionInput(text=ANSWER)),
-        ],
-        start=start,
-    )
+    walk_case(case, path="A", start=start, texts={"response": ANSWER})
     page.reload()
     assert page.locator("#status").inner_text().strip() == "selesai"
     assert ANSWER in page.locator("main article.response").inner_text()
@@ -172,13 +165,8 @@ def test_the_form_tracking_page_and_board_pass_axe(new_context, officials):
     page.goto(link)
     assert serious_violations(page) == [], "the tracking page, waiting"
 
-    case = walk(
-        case,
-        [
-            (officials["clerk"], "receive", None),
-            (officials["clerk"], "answer", ActionInput(text=ANSWER)),
-        ],
-        start=timezone.now() - dt.timedelta(hours=3),
+    case = walk_case(
+        case, path="A", start=timezone.now() - dt.timedelta(hours=3), texts={"response": ANSWER}
     )
     page.reload()
     assert page.locator("#survey-form").is_visible()
