@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import itertools
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
 from aspirasi.cases.choices import Channel, Privacy
-from aspirasi.cases.engine import ActionInput, perform
+from aspirasi.cases.engine import ActionInput
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
 from aspirasi.cases.models import Aspiration, Category
 from aspirasi.cases.walking import Walker, walk_case
@@ -117,13 +118,14 @@ def step_with(action: str, *, sop=None) -> int:
     raise LookupError(f"no step of the SOP offers action {action!r}")
 
 
-def walk(case: Aspiration, steps: list[tuple[object, str, ActionInput | None]], *, start=TUESDAY_9):
-    """Perform a list of (user, action, input) one working hour apart; returns the case."""
-    moment = start
-    for user, action, data in steps:
-        moment = moment + dt.timedelta(hours=1)
-        case = perform(case, user, action, data or ActionInput(), now=moment)
-    return case
+def assert_trail_unbroken_to_the_close(case: Aspiration) -> None:
+    """The trail walks the SOP without a gap: it starts at the entry step, each record starts
+    where the one before led, and the last one closed the case."""
+    records = list(case.trail.order_by("seq"))
+    assert records[0].step == current_sop().entry_step.number
+    for before, after in pairwise(records):
+        assert after.step == before.next_step, (before.step, before.action, after.step)
+    assert records[-1].next_step is None
 
 
 def seed_categories() -> None:

@@ -15,7 +15,8 @@ from dataclasses import replace
 
 from django.utils import timezone
 
-from aspirasi.officials.models import Acting, Holding
+from aspirasi.officials.capacity import holders_of
+from aspirasi.officials.models import Acting
 from aspirasi.sop.definition import CLOSED, Action, Sop
 from aspirasi.sop.registry import current_sop
 
@@ -146,44 +147,48 @@ class Walker:
         return choices[0]
 
     def _route(self, wanted: Callable[[Action], bool], goal: str) -> list[Action]:
-        """The shortest list of actions from the case's step whose last one is `wanted`."""
         if self.case.current_step is None:
             raise WalkError(f"case {self.case.tracking_code} is closed; it cannot reach {goal}")
-        start = self.case.current_step
-        seen, queue = {start}, deque([(start, [])])
-        while queue:
-            number, so_far = queue.popleft()
-            actions = self.sop.step(number).actions
-            for action in actions:
-                if wanted(action):
-                    return [*so_far, action]
-            for action in actions:
-                if action.to != CLOSED and action.to not in seen:
-                    seen.add(action.to)
-                    queue.append((action.to, [*so_far, action]))
-        raise WalkError(f"no route from step {start} to {goal}")
+        found = route(self.sop, self.case.current_step, wanted)
+        if found is None:
+            raise WalkError(f"no route from step {self.case.current_step} to {goal}")
+        return [action for _number, action in found]
+
+
+def route(
+    sop: Sop, start: int, wanted: Callable[[Action], bool]
+) -> list[tuple[int, Action]] | None:
+    """The shortest way through the SOP from step `start` up to and including the first action
+    that is `wanted`, as (step number, action) pairs; None when there is none."""
+    seen, queue = {start}, deque([(start, [])])
+    while queue:
+        number, so_far = queue.popleft()
+        actions = sop.step(number).actions
+        for action in actions:
+            if wanted(action):
+                return [*so_far, (number, action)]
+        for action in actions:
+            if action.to != CLOSED and action.to not in seen:
+                seen.add(action.to)
+                queue.append((action.to, [*so_far, (number, action)]))
+    return None
 
 
 def holder_of(case: Aspiration, on: dt.date):
     """Someone who may act at the case's desk that day: a holder, else its acting official."""
     position = case.current_position
-    holding = (
-        Holding.objects.filter(position=position, starts_on__lte=on)
-        .exclude(ends_on__lt=on)
-        .select_related("user")
-        .order_by("starts_on", "pk")
-        .first()
-    )
+    holding = holders_of(position, on).order_by("starts_on", "pk").first()
     if holding is not None:
         return holding.user
     acting = (
         Acting.objects.filter(position=position, starts_on__lte=on, ends_on__gte=on)
         .select_related("user")
+        .order_by("starts_on", "pk")
         .first()
     )
-    if acting is not None:
-        return acting.user
-    raise WalkError(f"nobody holds or acts for position {position!r} on {on}")
+    if acting is None:
+        raise WalkError(f"nobody holds or acts for position {position!r} on {on}")
+    return acting.user
 
 
 def of_kind(kind: str) -> Callable[[Action], bool]:

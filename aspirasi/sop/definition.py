@@ -257,7 +257,6 @@ class Sop:
     steps: dict[int, Step]
     closures: dict[str, Closure] = field(default_factory=dict)
     paths: dict[str, PathDefinition] = field(default_factory=dict)
-    source: str = ""
 
     @property
     def title(self) -> str:
@@ -413,7 +412,6 @@ def _build(raw: dict, source: str) -> Sop:
         steps=dict(sorted(steps.items())),
         closures=closures,
         paths=paths,
-        source=source,
     )
     _check_flow(sop)
     _check_closure_names(sop)

@@ -10,9 +10,9 @@ hold when a faculty changes its procedure.
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Callable
 
+from aspirasi.cases import walking
 from aspirasi.cases.models import Aspiration
 from aspirasi.sop.definition import CLOSED, Action
 from aspirasi.sop.registry import current_sop
@@ -47,19 +47,9 @@ def closes_along(path: str) -> Callable[[Action], bool]:
 def route(start: int, wanted: Callable[[Action], bool]) -> list[tuple[int, str]]:
     """The shortest way through the SOP from step `start` up to and including the first action
     that is `wanted`, as (step, action name) pairs: what the screens will be asked to do."""
-    sop = current_sop()
-    seen, queue = {start}, deque([(start, [])])
-    while queue:
-        number, so_far = queue.popleft()
-        actions = sop.step(number).actions
-        for action in actions:
-            if wanted(action):
-                return [*so_far, (number, action.name)]
-        for action in actions:
-            if action.to != CLOSED and action.to not in seen:
-                seen.add(action.to)
-                queue.append((action.to, [*so_far, (number, action.name)]))
-    raise AssertionError(f"the SOP has no way from step {start} to the action asked for")
+    found = walking.route(current_sop(), start, wanted)
+    assert found is not None, f"the SOP has no way from step {start} to the action asked for"
+    return [(number, action.name) for number, action in found]
 
 
 def desk_of(code: str) -> str:

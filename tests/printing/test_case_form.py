@@ -6,7 +6,6 @@ three paths, with an acting official, a closure outside the flow and each privac
 Cases are walked along the SOP (tests/factories.py); steps are found by the actions they offer."""
 
 import datetime as dt
-from itertools import pairwise
 
 import pytest
 from django.test import override_settings
@@ -22,7 +21,15 @@ from aspirasi.printing.document import moment, working_time
 from aspirasi.printing.fonts import check_fonts
 from aspirasi.printing.selectors import trail_rows
 from aspirasi.sop.registry import current_sop
-from tests.factories import act, make_acting, make_case, make_user, step_with, walked
+from tests.factories import (
+    act,
+    assert_trail_unbroken_to_the_close,
+    make_acting,
+    make_case,
+    make_user,
+    step_with,
+    walked,
+)
 
 from .pdfs import indonesian, served_pdf, text_of, when
 
@@ -54,16 +61,6 @@ def assert_one_row_per_trail_line(text: str, case) -> None:
         position = found
         assert row.activity in text
         assert f"{row.done_by} {when(record.done_at)}" in text
-
-
-def assert_one_record_per_step_from_entry_to_close(case) -> None:
-    """The trail walks the SOP without a gap: it starts at the entry step, each record starts
-    where the one before led, and the last one closed the case."""
-    records = list(case.trail.order_by("seq"))
-    assert records[0].step == current_sop().entry_step.number
-    for before, after in pairwise(records):
-        assert after.step == before.next_step, (before.step, before.action, after.step)
-    assert records[-1].next_step is None
 
 
 def standard_and_result(step, action_name: str) -> str:
@@ -124,7 +121,7 @@ def test_the_form_of_a_case_the_vice_dean_answered_and_reported_on_path_b(client
 
     text = print_form(client, officials["clerk"], case)
 
-    assert_one_record_per_step_from_entry_to_close(case)
+    assert_trail_unbroken_to_the_close(case)
     steps = [r.step for r in case.trail.order_by("seq")]
     assert steps[-2:] == [step_with("report"), step_with("receive_report")]
     assert_one_row_per_trail_line(text, case)
@@ -157,7 +154,7 @@ def test_the_form_of_a_case_the_dean_answered_shows_the_acting_dean_on_behalf_of
     text = print_form(client, o["kabag"], case)
 
     assert_one_row_per_trail_line(text, case)
-    assert_one_record_per_step_from_entry_to_close(case)
+    assert_trail_unbroken_to_the_close(case)
     records = list(case.trail.order_by("seq"))
     actions = [r.action for r in records]
     # After the escalation: the Dean's steps, then the vice dean's again to the end.

@@ -463,46 +463,48 @@ def test_a_capability_the_screens_need_missing_from_every_role_is_refused(capabi
         assert word in message
 
 
-def test_an_unknown_capability_is_refused_naming_the_role():
-    data = raw()
+def _unknown_capability(data):
     data["roles"]["dean"]["signs_letters"] = True
-    message = refused(data)
-    assert "role dean" in message and "signs_letters" in message
 
 
-def test_an_unknown_action_kind_is_refused_naming_the_step_and_action():
-    data = raw()
+def _unknown_kind(data):
     action(data, 11, "escalate")["kind"] = "escalate"
-    message = refused(data)
-    assert "step 11" in message and "escalate" in message and "'kind'" in message
 
 
-def test_a_report_nobody_receives_is_refused():
-    data = raw()
+def _report_nobody_receives(data):
     del action(data, 13, "receive_report")["kind"]
-    message = refused(data)
-    assert "'kind'" in message and "report_receipt" in message
 
 
-def test_an_unknown_customer_status_is_refused_naming_the_step():
-    data = raw()
+def _unknown_customer_status(data):
     step(data, 9)["customer_status"] = "ditanggapi"
-    message = refused(data)
-    assert "step 9" in message and "'customer_status'" in message
 
 
-def test_a_step_without_a_short_label_is_refused():
-    data = raw()
+def _no_short_label(data):
     del step(data, 9)["label_en"]
-    message = refused(data)
-    assert "step 9" in message and "'label_en'" in message
 
 
-def test_a_path_no_action_closes_is_refused():
-    data = raw()
+def _path_nothing_closes(data):
     data["paths"]["D"] = {"label_id": "Alur D", "label_en": "Path D"}
+
+
+@pytest.mark.parametrize(
+    ("break_it", "words"),
+    [
+        (_unknown_capability, ["role dean", "signs_letters"]),
+        (_unknown_kind, ["step 11", "escalate", "'kind'"]),
+        (_report_nobody_receives, ["'kind'", "report_receipt"]),
+        (_unknown_customer_status, ["step 9", "'customer_status'"]),
+        (_no_short_label, ["step 9", "'label_en'"]),
+        (_path_nothing_closes, ["path D"]),
+    ],
+    ids=lambda value: getattr(value, "__name__", "")[1:],
+)
+def test_a_definition_the_code_cannot_read_is_refused_naming_place_and_field(break_it, words):
+    data = raw()
+    break_it(data)
     message = refused(data)
-    assert "path D" in message
+    for word in words:
+        assert word in message
 
 
 def test_every_error_names_the_file(tmp_path):
