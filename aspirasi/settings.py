@@ -285,7 +285,7 @@ CACHES = {
     },
 }
 ASPIRASI_TRUSTED_PROXIES = env_list("ASPIRASI_TRUSTED_PROXIES", [])
-# (requests, seconds) per client address and action; see aspirasi/public/ratelimit.py.
+# (requests, seconds) per client address and action; see aspirasi/web/ratelimit.py.
 ASPIRASI_RATE_LIMITS = {
     "submit": (10, 3600),
     "track_miss": (30, 900),

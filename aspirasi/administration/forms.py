@@ -4,12 +4,12 @@ each complaint beside its field."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from aspirasi.cases.models import Category
 from aspirasi.clock.models import CalendarDay
 from aspirasi.officials.models import Holding, LanguagePreference, position_choices
+from aspirasi.web.forms import PersonField
 
 from . import services
 
@@ -20,17 +20,6 @@ def _date_widget() -> forms.DateInput:
 
 def _date_field(label, **kwargs) -> forms.DateField:
     return forms.DateField(label=label, widget=_date_widget(), **kwargs)
-
-
-class PersonField(forms.ModelChoiceField):
-    def __init__(self, **kwargs):
-        User = get_user_model()
-        queryset = User.objects.filter(is_active=True).order_by("first_name", "username")
-        super().__init__(queryset=queryset, **kwargs)
-
-    def label_from_instance(self, obj) -> str:
-        name = obj.get_full_name()
-        return f"{name} ({obj.get_username()})" if name else obj.get_username()
 
 
 class RuleForm(forms.Form):

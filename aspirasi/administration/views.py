@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aspirasi.cases.models import Category
 from aspirasi.clock.models import CalendarDay
-from aspirasi.desk.views import official_required
 from aspirasi.officials.models import Acting, Holding, LanguagePreference
+from aspirasi.web.access import official_required
 
 from . import forms, services
 from .permissions import administration_required

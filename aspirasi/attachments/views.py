@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from aspirasi.cases.choices import Privacy
 from aspirasi.cases.models import Aspiration
-from aspirasi.desk.views import official_required
 from aspirasi.printing.selectors import may_see_identity
-from aspirasi.public.access import not_found, with_customer_case
+from aspirasi.web.access import official_required
+from aspirasi.web.customer_access import not_found, with_customer_case
 
 from .models import Attachment
 from .services import open_stored

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from aspirasi.cases.engine import ActionRefused, NotPermitted
 from aspirasi.cases.models import Aspiration
-from aspirasi.desk.views import official_required
+from aspirasi.web.access import official_required
 
 from .forms import BoardEntryForm, BoardSearchForm
 from .models import BoardEntry

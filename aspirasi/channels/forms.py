@@ -1,6 +1,6 @@
 from django import forms
 
-from aspirasi.administration.forms import PersonField
+from aspirasi.web.forms import PersonField
 
 from .models import ChannelKeeper
 

@@ -2,20 +2,16 @@
 
 Step 1 of the SOP ("ensure the means ... are available") is a standing duty of the role the SOP
 names as its actor (the clerk): holders of that role's positions, and their Plh, see the
-register. The office admin (aspirasi/administration/permissions.py) sees it and keeps it: who
+register. The office admin (aspirasi/officials/capabilities.py) sees it and keeps it: who
 looks after each channel, and whether it is in use.
 """
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-
-from aspirasi.administration.permissions import may_administer
+from aspirasi.officials.capabilities import may_keep_office
 from aspirasi.officials.capacity import capacities
 from aspirasi.sop.registry import current_sop
+from aspirasi.web.access import requiring
 
 
 def register_positions() -> set[str]:
@@ -30,26 +26,12 @@ def may_see_register(user, held: set[str] | None = None) -> bool:
         return False
     if held is None:
         held = set(capacities(user))
-    return may_administer(user, held) or bool(register_positions() & held)
+    return may_keep_office(user, held) or bool(register_positions() & held)
 
 
 def may_keep_channels(user, held: set[str] | None = None) -> bool:
-    return may_administer(user, held)
+    return may_keep_office(user, held)
 
 
-def _requiring(check):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-register_viewer_required = _requiring(may_see_register)
-channel_keeper_required = _requiring(may_keep_channels)
+register_viewer_required = requiring(lambda request: may_see_register(request.user))
+channel_keeper_required = requiring(lambda request: may_keep_channels(request.user))

@@ -1,7 +1,7 @@
 """The staff sign-in, slowed down for guessers: these accounts open confidential identities.
 
 Failed attempts count per client address and per user name (the public side's counters,
-aspirasi/public/ratelimit.py); past either limit the form is refused without checking the
+aspirasi/web/ratelimit.py); past either limit the form is refused without checking the
 password, until the window ends. A right password inside the limits signs in as usual.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 
-from aspirasi.public import ratelimit
+from aspirasi.web import ratelimit
 
 BY_ADDRESS = "signin"
 BY_NAME = "signin_user"

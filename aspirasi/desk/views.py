@@ -1,14 +1,12 @@
 """The officials' desk: inbox, case page with one form per open action, manual intake, reports."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -37,30 +35,11 @@ from aspirasi.replies.selectors import replies_context
 from aspirasi.search.forms import CaseFilterForm
 from aspirasi.search.similar import case_page_context as similar_cases_context
 from aspirasi.sop.registry import current_sop
+from aspirasi.web.access import official_required, request_capacities
 
-from .context import request_capacities
 from .forms import ActionForm, ManualIntakeForm
 from .inbox_rows import FIELDS as ROW_FIELDS
 from .inbox_rows import inbox_rows
-
-
-def official_required(view):
-    """Signed in, and an official today (holder, Plh or admin); everyone else is refused."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        # is_official's rule, on the positions this request has read once.
-        if not (request.user.is_superuser or request_capacities(request)):
-            raise PermissionDenied
-        response = view(request, *args, **kwargs)
-        # Desk pages show identities and internal notes: no shared or browser cache keeps them.
-        add_never_cache_headers(response)
-        return response
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
 
 INBOX_PAGE_SIZE = 50
 

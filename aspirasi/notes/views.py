@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from aspirasi.cases.engine import ActionRefused
 from aspirasi.cases.models import Aspiration
-from aspirasi.desk.views import official_required
+from aspirasi.web.access import official_required
 
 from .forms import NoteForm
 from .services import note_add

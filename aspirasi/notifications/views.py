@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from aspirasi.desk.views import official_required
+from aspirasi.web.access import official_required
 
 from . import selectors
 

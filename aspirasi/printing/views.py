@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from aspirasi.cases.models import Aspiration, Report
-from aspirasi.desk.views import official_required
+from aspirasi.web.access import official_required
 
 from .fonts import FontsMissing, font_files
 from .form import case_form_pdf

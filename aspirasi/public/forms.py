@@ -192,18 +192,6 @@ class AspirationForm(forms.Form):
         return bool(self.files.getlist("attachments")) if self.is_bound else False
 
 
-class TrackLookupForm(forms.Form):
-    # No server-side length limit: an over-long code or key must get the same "no such case"
-    # answer as any other wrong pair, not a message of its own (the browser still limits them).
-    code = forms.CharField(
-        label=_("Tracking code"), widget=forms.TextInput(attrs={"maxlength": 20})
-    )
-    secret = forms.CharField(
-        label=_("Secret key from your link"),
-        widget=forms.TextInput(attrs={"maxlength": 64, "autocomplete": "off"}),
-    )
-
-
 class LostLinkForm(forms.Form):
     email = forms.EmailField(
         label=_("The e-mail address you gave with your aspiration"),

@@ -28,10 +28,17 @@ from aspirasi.cases.models import Aspiration, Clarification
 from aspirasi.cases.selectors import customer_view
 from aspirasi.survey import selectors as survey_selectors
 from aspirasi.survey.forms import SurveyForm
+from aspirasi.web import ratelimit
+from aspirasi.web.customer_access import (
+    TooManyMisses,
+    blocked,
+    customer_case,
+    not_found,
+    with_customer_case,
+)
+from aspirasi.web.forms import TrackLookupForm
 
-from . import ratelimit
-from .access import TooManyMisses, blocked, customer_case, not_found, with_customer_case
-from .forms import AspirationForm, ClarificationForm, FollowUpForm, LostLinkForm, TrackLookupForm
+from .forms import AspirationForm, ClarificationForm, FollowUpForm, LostLinkForm
 from .services import send_links_again, submit_with_attachments
 
 

@@ -5,21 +5,16 @@ from __future__ import annotations
 from django.db.models import F, Q, QuerySet
 
 from aspirasi.cases.models import Aspiration
-from aspirasi.officials.capacity import capacities
+from aspirasi.officials.capabilities import has_capability
 from aspirasi.search.similar import writes_response
-from aspirasi.sop.registry import current_sop
 
 from .models import SavedReply
 
 
 def may_manage_replies(user) -> bool:
-    """The officials whose SOP role keeps the saved replies (`keeps_saved_replies`: the clerk,
-    who answers most questions, and the Kabag TU above them), and the admin."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    return bool(current_sop().positions_with("keeps_saved_replies") & set(capacities(user)))
+    """The officials whose SOP role keeps the saved replies (the clerk, who answers most
+    questions, and the Kabag TU above them), and the admin."""
+    return has_capability(user, "keeps_saved_replies")
 
 
 def replies_for(case: Aspiration) -> QuerySet[SavedReply]:

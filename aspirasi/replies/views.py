@@ -1,29 +1,19 @@
 """Keeping the saved replies: the clerk, the Kabag TU (or their Plh) and the admin."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aspirasi.desk.views import official_required
+from aspirasi.web.access import requiring
 
 from .forms import SavedReplyForm
 from .models import SavedReply
 from .selectors import may_manage_replies
 
-
-def _managing(view):
-    @official_required
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not may_manage_replies(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+# The officials who keep the saved replies (and the admin).
+_managing = requiring(lambda request: may_manage_replies(request.user))
 
 
 @require_http_methods(["GET", "HEAD"])

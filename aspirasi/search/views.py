@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from aspirasi.cases.selectors import due_mark
 from aspirasi.clock.calendar import faculty_calendar
-from aspirasi.desk.views import official_required
+from aspirasi.web.access import official_required
 
 from .forms import CaseSearchForm
 from .query import search_cases

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aspirasi.cases.engine import Incomplete
 from aspirasi.cases.models import Aspiration
-from aspirasi.desk.views import official_required
-from aspirasi.public import ratelimit
-from aspirasi.public.access import with_customer_case
 from aspirasi.public.views import render_track
+from aspirasi.web import ratelimit
+from aspirasi.web.access import official_required
+from aspirasi.web.customer_access import with_customer_case
 
 from . import selectors
 from .elements import ELEMENTS

@@ -9,7 +9,7 @@ from django.urls import reverse
 from aspirasi.attachments.models import Attachment
 from aspirasi.cases.choices import Privacy
 from aspirasi.cases.models import Aspiration
-from aspirasi.public import ratelimit
+from aspirasi.web import ratelimit
 from tests.factories import category
 from tests.public.helpers import (
     docx_with_author,

@@ -1,8 +1,7 @@
 from django import template
 
 from aspirasi.channels.permissions import may_see_register
-
-from ..permissions import may_administer
+from aspirasi.officials.capabilities import may_keep_office
 
 register = template.Library()
 
@@ -17,7 +16,7 @@ def office_nav_links(context):
         return {}
     held = {c.position for c in context.get("my_capacities", ())}
     return {
-        "may_administer": may_administer(user, held),
+        "may_administer": may_keep_office(user, held),
         "may_see_register": may_see_register(user, held),
         "is_official": bool(held) or user.is_superuser,
     }
