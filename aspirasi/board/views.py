@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from aspirasi.cases.engine import ActionRefused, NotPermitted
 from aspirasi.cases.models import Aspiration
 from aspirasi.web.access import official_required
+from aspirasi.web.forms import show_refusal
 
 from .forms import BoardEntryForm, BoardSearchForm
 from .models import BoardEntry
@@ -70,10 +71,7 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
         except NotPermitted:
             raise PermissionDenied from None
         except ActionRefused as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-            if not exc.errors:
-                form.add_error(None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, gettext("The public board entry is saved."))
             return redirect("desk:case", code=case.tracking_code)

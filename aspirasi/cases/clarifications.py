@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aspirasi.notifications.notify import notify_clarification
-
 from .choices import Status
 from .engine import Incomplete
+from .events import case_clarified
 from .intake import AspirationInput, Submitted, submit_aspiration
 from .models import Aspiration, Clarification
 
@@ -52,7 +51,8 @@ def add_clarification(
             position=case.current_position,
             email_message_id=email_message_id,
         )
-        notify_clarification(case, clarification)  # in the same transaction (the outbox)
+        # Told in the same transaction (the outbox).
+        case_clarified.send(sender=Aspiration, case=case, clarification=clarification)
     return clarification
 
 

@@ -19,13 +19,12 @@ from django.utils.translation import gettext as _
 
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.clock.working_time import WorkingCalendar
-from aspirasi.notifications.notify import notify_case_moved
 from aspirasi.officials.capacity import Capacity, capacity_for
-from aspirasi.search.indexing import reindex_case
 from aspirasi.sop.definition import CLOSED, Action, Closure, Step
 from aspirasi.sop.registry import current_sop
 
 from .choices import Delivery, RecordKind, Status
+from .events import case_moved
 from .models import Aspiration, Report, Response, StepRecord, SupportingInfo
 
 MAX_TEXT = 20_000
@@ -326,8 +325,8 @@ def _move(
     )
     _write_outputs(case, user, action, data, now)
     case.refresh_from_db()
-    # Its messages are enqueued in this same transaction (the outbox).
-    notify_case_moved(case, record)
+    # Told in this same transaction: the outbox and the search index write their rows here.
+    case_moved.send(sender=Aspiration, case=case, record=record)
 
 
 def _write_outputs(
@@ -380,7 +379,6 @@ def _write_outputs(
         response = draft
     if response is not None and data.with_response is not None:
         data.with_response(response)
-    reindex_case(case)  # the search index follows the case's texts, in the same transaction
 
 
 def _delivery(case: Aspiration, data: ActionInput) -> str:

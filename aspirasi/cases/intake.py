@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aspirasi.clock.calendar import faculty_calendar
-from aspirasi.notifications.notify import notify_case_received
-from aspirasi.search.indexing import reindex_case
 from aspirasi.sop.registry import current_sop
 
 from .choices import SELF_SERVICE_CHANNELS, Channel, Privacy
 from .engine import ActionInput, Incomplete, NotPermitted, perform, position_for_step
+from .events import case_received
 from .models import Aspiration, Category
 from .tracking import new_secret, next_tracking_code
 
@@ -88,9 +87,10 @@ def submit_aspiration(
         if entered_by is not None:
             receive = next(a for a in entry.actions if not a.closes)
             perform(case, entered_by, receive.name, ActionInput(), now=now)
-        # The receipt holds the secret link, which exists only here; enqueued in this transaction.
-        notify_case_received(case, secret, entered_by=entered_by, now=now)
-        reindex_case(case)  # the search index follows the case's texts, in the same transaction
+        # The receipt holds the secret link, which exists only here: told in this transaction.
+        case_received.send(
+            sender=Aspiration, case=case, secret=secret, entered_by=entered_by, now=now
+        )
     return Submitted(case, secret)
 
 

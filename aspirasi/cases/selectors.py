@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Protocol
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -12,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.clock.working_time import WorkingCalendar
 from aspirasi.officials.capacity import capacities
-from aspirasi.search.query import CaseFilter
 from aspirasi.sop.registry import current_sop
 
 from .choices import Status
@@ -33,10 +33,17 @@ def customer_view(case: Aspiration) -> dict:
     }
 
 
+class CaseQuery(Protocol):
+    """Narrows a set of cases (the desk's filter form builds one; words need the search index,
+    which sits above the case record, so only its shape is known here)."""
+
+    def apply(self, cases: QuerySet[Aspiration]) -> QuerySet[Aspiration]: ...
+
+
 def inbox_for(
     user,
     on: dt.date | None = None,
-    filters: CaseFilter | None = None,
+    filters: CaseQuery | None = None,
     *,
     positions: Iterable[str] | None = None,
 ) -> QuerySet[Aspiration]:

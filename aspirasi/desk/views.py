@@ -36,6 +36,7 @@ from aspirasi.search.forms import CaseFilterForm
 from aspirasi.search.similar import case_page_context as similar_cases_context
 from aspirasi.sop.registry import current_sop
 from aspirasi.web.access import official_required, request_capacities
+from aspirasi.web.forms import show_refusal
 
 from .forms import ActionForm, ManualIntakeForm
 from .inbox_rows import FIELDS as ROW_FIELDS
@@ -143,10 +144,7 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("desk:case", code=code)
     except ActionRefused as exc:
-        for field, message in exc.errors.items():
-            form.add_error(field if field in form.fields else None, message)
-        if not exc.errors:
-            form.add_error(None, exc.message)
+        show_refusal(form, exc)
         return _render_case(request, case, failed=form, status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": match.label})
     return redirect("desk:case", code=code)
@@ -181,10 +179,7 @@ def manual_intake(request: HttpRequest) -> HttpResponse:
                     kind=Attachment.Kind.PAPER_FORM,
                 )
         except ActionRefused as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-            if not exc.errors:
-                form.add_error(None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from aspirasi.cases.engine import ActionRefused
 from aspirasi.cases.models import Aspiration
 from aspirasi.web.access import official_required
+from aspirasi.web.forms import show_refusal
 
 from .forms import NoteForm
 from .services import note_add
@@ -22,10 +23,7 @@ def add(request: HttpRequest, code: str) -> HttpResponse:
         try:
             note_add(case=case, author=request.user, text=form.cleaned_data["text"])
         except ActionRefused as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-            if not exc.errors:
-                form.add_error(None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Note added."))
             return redirect(reverse("desk:case", args=[case.tracking_code]) + "#internal-notes")

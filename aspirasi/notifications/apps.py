@@ -7,3 +7,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 (registers the deployment checks)
+        from .subscribers import subscribe
+
+        subscribe()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("lacak/<str:code>/<str:secret>/", views.track, name="track"),
     path("lacak/<str:code>/<str:secret>/klarifikasi/", views.clarify, name="clarify"),
     path("lacak/<str:code>/<str:secret>/tindak-lanjut/", views.follow_up, name="follow_up"),
+    path("lacak/<str:code>/<str:secret>/survei/", views.survey, name="survey"),
 ]

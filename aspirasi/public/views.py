@@ -28,6 +28,7 @@ from aspirasi.cases.models import Aspiration, Clarification
 from aspirasi.cases.selectors import customer_view
 from aspirasi.survey import selectors as survey_selectors
 from aspirasi.survey.forms import SurveyForm
+from aspirasi.survey.services import survey_submit
 from aspirasi.web import ratelimit
 from aspirasi.web.customer_access import (
     TooManyMisses,
@@ -36,7 +37,7 @@ from aspirasi.web.customer_access import (
     not_found,
     with_customer_case,
 )
-from aspirasi.web.forms import TrackLookupForm
+from aspirasi.web.forms import TrackLookupForm, show_refusal
 
 from .forms import AspirationForm, ClarificationForm, FollowUpForm, LostLinkForm
 from .services import send_links_again, submit_with_attachments
@@ -78,8 +79,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 form.prepared_attachments,
             )
         except Incomplete as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+            show_refusal(form, exc)
         else:
             ratelimit.hit("submit", client)
             case = submitted.aspiration
@@ -259,3 +259,37 @@ def _mail_link(code: str, secret: str) -> str:
     # The configured address, not the request's Host header: a link in a mail must not be
     # pointed elsewhere by whoever made the request.
     return settings.ASPIRASI_SITE_URL.rstrip("/") + reverse("public:track", args=[code, secret])
+
+
+@require_POST
+@never_cache
+@with_customer_case
+def survey(request: HttpRequest, case: Aspiration, secret: str) -> HttpResponse:
+    if not survey_selectors.may_answer(case):
+        return redirect("public:track", code=case.tracking_code, secret=secret)
+    form = SurveyForm(request.POST, case=case)
+    client = ratelimit.client_address(request)
+    if ratelimit.exceeded("survey", client):
+        return render_track(
+            request,
+            case,
+            secret,
+            survey_form=form,
+            refusal=ratelimit.refusal("survey"),
+            status=429,
+        )
+    if form.is_valid():
+        try:
+            survey_submit(
+                case=case,
+                answers=form.answers(),
+                comment=form.cleaned_data["comment"],
+                profile=form.profile(),
+            )
+        except Incomplete as exc:
+            show_refusal(form, exc)
+        else:
+            ratelimit.hit("survey", client)
+            messages.success(request, gettext("Thank you for filling in the survey."))
+            return redirect("public:track", code=case.tracking_code, secret=secret)
+    return render_track(request, case, secret, survey_form=form, status=400)

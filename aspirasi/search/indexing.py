@@ -1,7 +1,7 @@
 """Keeping the term index: one case after each change, or everything at once.
 
-`reindex_case` is called at the end of the write paths (intake and the engine's step outputs),
-inside their transaction, so the index never says what the case does not.
+`reindex_case` runs on the case record's events (a case opened, a case moved on: see
+SearchConfig.ready), inside their transaction, so the index never says what the case does not.
 """
 
 from __future__ import annotations
@@ -55,6 +55,11 @@ def case_terms(
     for text in (*supporting, *responses):
         handling.update(term_counts(text))
     return CaseTerms(term_counts(request_text(case)), handling, answered)
+
+
+def reindex_on_event(sender, *, case: Aspiration, **kwargs) -> None:
+    """A case was opened or moved on (aspirasi/cases/events.py): its texts may have changed."""
+    reindex_case(case)
 
 
 def reindex_case(case: Aspiration | int) -> None:

@@ -298,7 +298,7 @@ def test_guessed_codes_and_secrets_on_every_customer_url_look_the_same(
             ("public:track", "get", None),
             ("public:clarify", "post", {"text": "halo"}),
             ("public:follow_up", "post", {"text": "halo"}),
-            ("survey:customer", "post", {"survey-u1": "4"}),
+            ("public:survey", "post", {"survey-u1": "4"}),
         ]:
             url = reverse(name, args=[code, guess])
             response = getattr(client, method)(url, data or {})

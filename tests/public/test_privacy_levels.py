@@ -88,7 +88,7 @@ def test_an_anonymous_case_stores_no_identity_in_any_table_or_file(
     case = walk_case(case, path="A", texts={"response": "Sudah ditindaklanjuti oleh pimpinan."})
     survey = {f"survey-u{n}": "3" for n in range(1, 10)}
     survey.update({"survey-age": "21", "survey-sex": "P", "survey-occupation": "pelajar_mahasiswa"})
-    client.post(reverse("survey:customer", args=[case.tracking_code, secret]), survey)
+    client.post(reverse("public:survey", args=[case.tracking_code, secret]), survey)
     assert client.get(track).status_code == 200
 
     assert case.attachments.count() == 2

@@ -59,7 +59,7 @@ def test_the_customer_fills_the_survey_on_the_tracking_page(client, officials, f
     case, secret = answered(officials)
 
     response = client.post(
-        reverse("survey:customer", args=[case.tracking_code, secret]),
+        reverse("public:survey", args=[case.tracking_code, secret]),
         post_data(answers(4, u3=2), comment="Cepat dan ramah.", age="22", sex="P"),
     )
 
@@ -82,7 +82,7 @@ def test_a_missing_answer_is_refused_per_element_and_the_rest_is_kept(
     del values["u7"]
 
     response = client.post(
-        reverse("survey:customer", args=[case.tracking_code, secret]),
+        reverse("public:survey", args=[case.tracking_code, secret]),
         post_data(values, comment="Komentar yang panjang sekali."),
     )
 
