@@ -14,6 +14,7 @@ urlpatterns = [
     path("meja/pengaturan/", include("aspirasi.administration.urls")),
     path("meja/sarana/", include("aspirasi.channels.urls")),
     path("meja/", include("aspirasi.desk.urls")),
+    path("meja/", include("aspirasi.printing.urls")),
     path("notifikasi/", include("aspirasi.notifications.urls")),
     path("", include("aspirasi.attachments.urls")),
     path("", include("aspirasi.survey.urls")),

@@ -8,6 +8,7 @@ bash scripts/setup.sh
 export PATH="$HOME/.local/bin:$PATH"
 uv run ruff check .
 uv run ruff format --check .
+uv run lint-imports --no-cache
 mkdir -p var
 uv run python manage.py makemigrations --check --dry-run -v 0
 echo "== tests on SQLite =="

@@ -2,7 +2,7 @@
 as a download of its sniffed type, never rendered by the browser.
 
 A confidential (rahasia) case's files follow the rule for its identity (decision 11,
-aspirasi.printing.selectors.may_see_identity): only officials who hold the case or held a step
+aspirasi.cases.identity.may_see_identity): only officials who hold the case or held a step
 of it may download them, and each download is recorded as a view of the identity. Others are
 refused the content as well as the name, although its hidden metadata is gone: what a file shows
 is often the identity itself (a student card, a signed letter, a screenshot with a name), which
@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
 from aspirasi.cases.choices import Privacy
+from aspirasi.cases.identity import may_see_identity
 from aspirasi.cases.models import Aspiration
-from aspirasi.printing.selectors import may_see_identity
 from aspirasi.web.access import official_required
 from aspirasi.web.customer_access import not_found, with_customer_case
 

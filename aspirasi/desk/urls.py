@@ -1,8 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from aspirasi.printing import views as printing
-
 from . import views
 from .signin import SignInView
 
@@ -16,7 +14,4 @@ urlpatterns = [
     path("masukkan/", views.manual_intake, name="manual_intake"),
     path("laporan/", views.report_new, name="report_new"),
     path("laporan/<int:pk>/", views.report_detail, name="report_detail"),
-    path("kasus/<str:code>/formulir.pdf", printing.case_form, name="case_form_pdf"),
-    path("kasus/<str:code>/tanda-terima.pdf", printing.receipt, name="receipt_pdf"),
-    path("laporan/<int:pk>/laporan.pdf", printing.report, name="report_pdf"),
 ]

@@ -23,6 +23,7 @@ from aspirasi.cases.engine import (
     receive_report,
     report_to_dean,
 )
+from aspirasi.cases.identity import may_see_identity
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
 from aspirasi.cases.models import Aspiration, Report, Response
 from aspirasi.cases.selectors import due_mark, inbox_for, reportable_cases, trail_of
@@ -30,7 +31,6 @@ from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.notes.selectors import notes_context
 from aspirasi.officials.capacity import capacity_for
 from aspirasi.printing.handoff import hand_over_secret
-from aspirasi.printing.selectors import may_see_identity
 from aspirasi.replies.selectors import replies_context
 from aspirasi.search.forms import CaseFilterForm
 from aspirasi.search.similar import case_page_context as similar_cases_context

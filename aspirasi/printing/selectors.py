@@ -8,51 +8,17 @@ current_sop(); record facts (who, when, how long, met or not, notes) from the tr
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aspirasi.cases.choices import Privacy, RecordKind
-from aspirasi.cases.models import Aspiration, IdentityView, Report, StepRecord
+from aspirasi.cases.choices import RecordKind
+from aspirasi.cases.models import Aspiration, Report, StepRecord
 from aspirasi.cases.selectors import trail_of
-from aspirasi.officials.capacity import capacity_for
 from aspirasi.sop.registry import current_sop
 
+
 # Decision 11: every view of a confidential case's identity leaves a line here.
-identity_log = logging.getLogger("aspirasi.identity")
-
-
-def may_see_identity(user, case: Aspiration, *, occasion: str = "") -> bool:
-    """Whether the customer's identity may be shown to this official (decision 11).
-
-    Normal cases: always. Anonymous ones: never (none is stored). Confidential ones: only to an
-    official who holds the case now or held a step of it; each such showing is recorded (with the
-    occasion, e.g. a printout, when it is not the case page) and logged.
-    """
-    if case.shows_identity:
-        return True
-    if case.privacy != Privacy.CONFIDENTIAL:
-        return False  # anonymous: there is no identity to show
-    if case.current_position and capacity_for(user, case.current_position):
-        reason = "holds the case now"
-    elif case.trail.filter(actor=user).exists():
-        reason = "held a step of it"
-    else:
-        return False
-    if occasion:
-        reason = f"{reason} ({occasion})"
-    IdentityView.objects.create(aspiration=case, user=user, viewed_at=timezone.now(), reason=reason)
-    identity_log.info(
-        "identity of confidential case %s shown to %s (%s)",
-        case.tracking_code,
-        user.get_username(),
-        reason,
-    )
-    return True
-
-
 def signed(name: str, position: str, acting_for: str) -> str:
     """'Budi, a.n. Dekan' for an acting official (decision 8), else 'Budi, Dekan'."""
     positions = current_sop().positions

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from aspirasi.cases.identity import may_see_identity
 from aspirasi.cases.models import Aspiration, Report
 from aspirasi.web.access import official_required
 
@@ -24,7 +25,7 @@ from .form import case_form_pdf
 from .handoff import pending_secret
 from .receipt import receipt_pdf
 from .report import report_pdf
-from .selectors import may_see_identity, received_by
+from .selectors import received_by
 
 log = logging.getLogger(__name__)
 

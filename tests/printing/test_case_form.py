@@ -39,7 +39,7 @@ HOLDING = "Pertanyaan Anda menunggu data dari program studi."
 
 
 def form_url(case) -> str:
-    return reverse("desk:case_form_pdf", args=[case.tracking_code])
+    return reverse("printing:case_form_pdf", args=[case.tracking_code])
 
 
 def print_form(client, user, case) -> str:

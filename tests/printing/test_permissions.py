@@ -19,9 +19,9 @@ def urls(officials):
     case = walked(until="report", vice_dean="wd1", start=TUESDAY_9 - dt.timedelta(days=7))
     report = report_to_dean([case], officials["wd1"])
     return [
-        reverse("desk:case_form_pdf", args=[case.tracking_code]),
-        reverse("desk:receipt_pdf", args=[case.tracking_code]),
-        reverse("desk:report_pdf", args=[report.pk]),
+        reverse("printing:case_form_pdf", args=[case.tracking_code]),
+        reverse("printing:receipt_pdf", args=[case.tracking_code]),
+        reverse("printing:report_pdf", args=[report.pk]),
     ]
 
 
@@ -51,5 +51,7 @@ def test_writes_are_not_accepted(client, officials, urls):
 
 def test_an_unknown_case_or_report_is_404(client, officials):
     client.force_login(officials["dean"])
-    assert client.get(reverse("desk:case_form_pdf", args=["ASP-2026-999999"])).status_code == 404
-    assert client.get(reverse("desk:report_pdf", args=[999999])).status_code == 404
+    assert (
+        client.get(reverse("printing:case_form_pdf", args=["ASP-2026-999999"])).status_code == 404
+    )
+    assert client.get(reverse("printing:report_pdf", args=[999999])).status_code == 404

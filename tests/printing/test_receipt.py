@@ -41,7 +41,7 @@ def intake(client, **overrides):
 
 
 def receipt_url(case) -> str:
-    return reverse("desk:receipt_pdf", args=[case.tracking_code])
+    return reverse("printing:receipt_pdf", args=[case.tracking_code])
 
 
 def case_page(client, case) -> str:

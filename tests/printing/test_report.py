@@ -28,7 +28,7 @@ def answered_case(subject, answer):
 
 def print_report(client, user, report) -> str:
     client.force_login(user)
-    response = client.get(reverse("desk:report_pdf", args=[report.pk]))
+    response = client.get(reverse("printing:report_pdf", args=[report.pk]))
     return served_pdf(response, f"laporan-{report.pk}.pdf")
 
 
@@ -78,6 +78,6 @@ def test_the_report_page_links_to_its_pdf(client, officials):
 
     page = client.get(reverse("desk:report_detail", args=[report.pk])).content.decode()
 
-    assert f'href="{reverse("desk:report_pdf", args=[report.pk])}"' in page
+    assert f'href="{reverse("printing:report_pdf", args=[report.pk])}"' in page
     assert "Cetak laporan (PDF)" in page
     assert Report.objects.count() == 1

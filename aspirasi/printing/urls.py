@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "printing"
+urlpatterns = [
+    path("kasus/<str:code>/formulir.pdf", views.case_form, name="case_form_pdf"),
+    path("kasus/<str:code>/tanda-terima.pdf", views.receipt, name="receipt_pdf"),
+    path("laporan/<int:pk>/laporan.pdf", views.report, name="report_pdf"),
+]
