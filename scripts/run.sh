@@ -7,7 +7,7 @@ bash scripts/setup.sh
 export PATH="$HOME/.local/bin:$PATH"
 mkdir -p var
 uv run python manage.py migrate -v 0
-uv run python manage.py createcachetable  # the rate-limit counters (aspirasi/public/ratelimit.py)
+uv run python manage.py createcachetable  # the rate-limit counters (aspirasi/web/ratelimit.py)
 uv run python manage.py seed_demo
 ADDR="${ASPIRASI_ADDR:-127.0.0.1:8000}"
 echo
