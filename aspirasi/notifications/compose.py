@@ -203,7 +203,8 @@ def holding_message(case, text: str) -> Outgoing:
 
 def case_closed(case, *, reason: str = "", original_code: str = "") -> Outgoing:
     """The customer is told their case closed outside the flow, in the closure's own words
-    from the SOP file (read here, in the customer's language)."""
+    from the SOP file (read here, in the customer's language); the closure's `reason` reaches
+    them only where the SOP file gives it a heading."""
     language = language_of(case.language)
     with translation.override(language):
         paragraphs = [
@@ -217,8 +218,8 @@ def case_closed(case, *, reason: str = "", original_code: str = "") -> Outgoing:
         closure = current_sop().closures.get(case.closure)
         if closure is not None and closure.customer_message:
             paragraphs.append(closure.customer_message)
-        if reason:
-            paragraphs.append(_("Where to turn instead: %(reason)s") % {"reason": reason})
+        if reason and closure is not None and closure.shares_reason:
+            paragraphs.append(f"{closure.reason_heading}: {reason}")
         paragraphs.append(_tracking_page_paragraph())
         letter = Letter(
             subject=_("Your case %(code)s is closed") % {"code": case.tracking_code},

@@ -69,7 +69,7 @@ def notify_case_moved(case, record) -> None:
             enqueue(
                 compose.case_closed(
                     case,
-                    reason=record.note if closure is not None and closure.shares_reason else "",
+                    reason=record.note,
                     original_code=case.duplicate_of.tracking_code if case.duplicate_of_id else "",
                 ),
                 key=f"{prefix}:case_closed:customer",

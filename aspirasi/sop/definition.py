@@ -165,7 +165,9 @@ class Closure:
     tells_customer: bool = True
     customer_message_id: str = ""
     customer_message_en: str = ""
-    shares_reason: bool = False  # the reason is passed on to the customer
+    # The reason is passed on to the customer under this heading (empty: it stays internal).
+    reason_heading_id: str = ""
+    reason_heading_en: str = ""
 
     @property
     def label(self) -> str:
@@ -174,6 +176,14 @@ class Closure:
     @property
     def customer_message(self) -> str:
         return _bilingual(self.customer_message_id, self.customer_message_en)
+
+    @property
+    def shares_reason(self) -> bool:
+        return bool(self.reason_heading_id)
+
+    @property
+    def reason_heading(self) -> str:
+        return _bilingual(self.reason_heading_id, self.reason_heading_en)
 
 
 @dataclass(frozen=True)
@@ -573,7 +583,8 @@ def _build_closure(name: str, raw: dict) -> Closure:
         tells_customer=_flag(raw, "tells_customer", where) if "tells_customer" in raw else True,
         customer_message_id=_optional_text(raw, "customer_message_id", where),
         customer_message_en=_optional_text(raw, "customer_message_en", where),
-        shares_reason=_flag(raw, "shares_reason", where),
+        reason_heading_id=_optional_text(raw, "reason_heading_id", where),
+        reason_heading_en=_optional_text(raw, "reason_heading_en", where),
     )
 
 
