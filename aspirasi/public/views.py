@@ -119,6 +119,15 @@ def track(request: HttpRequest, case: Aspiration, secret: str) -> HttpResponse:
     return render_track(request, case, secret)
 
 
+def _refused_for_rate(
+    request: HttpRequest, case: Aspiration, secret: str, scope: str, **forms
+) -> HttpResponse:
+    """Too many tries from this address: the tracking page again, the form as it was typed."""
+    return render_track(
+        request, case, secret, refusal=ratelimit.refusal(scope), status=429, **forms
+    )
+
+
 def render_track(
     request: HttpRequest,
     case: Aspiration,
@@ -164,14 +173,7 @@ def clarify(request: HttpRequest, case: Aspiration, secret: str) -> HttpResponse
     form = ClarificationForm(request.POST)
     client = ratelimit.client_address(request)
     if ratelimit.exceeded("clarify", client):
-        return render_track(
-            request,
-            case,
-            secret,
-            clarification_form=form,
-            refusal=ratelimit.refusal("clarify"),
-            status=429,
-        )
+        return _refused_for_rate(request, case, secret, "clarify", clarification_form=form)
     if form.is_valid():
         try:
             add_clarification(case, form.cleaned_data["text"], source=Clarification.Source.WEB)
@@ -195,14 +197,7 @@ def follow_up(request: HttpRequest, case: Aspiration, secret: str) -> HttpRespon
     form = FollowUpForm(request.POST)
     client = ratelimit.client_address(request)
     if ratelimit.exceeded("submit", client):
-        return render_track(
-            request,
-            case,
-            secret,
-            follow_up_form=form,
-            refusal=ratelimit.refusal("submit"),
-            status=429,
-        )
+        return _refused_for_rate(request, case, secret, "submit", follow_up_form=form)
     if not _may_ask_follow_up(case, timezone.now()):
         messages.error(
             request,
@@ -270,14 +265,7 @@ def survey(request: HttpRequest, case: Aspiration, secret: str) -> HttpResponse:
     form = SurveyForm(request.POST, case=case)
     client = ratelimit.client_address(request)
     if ratelimit.exceeded("survey", client):
-        return render_track(
-            request,
-            case,
-            secret,
-            survey_form=form,
-            refusal=ratelimit.refusal("survey"),
-            status=429,
-        )
+        return _refused_for_rate(request, case, secret, "survey", survey_form=form)
     if form.is_valid():
         try:
             survey_submit(

@@ -43,22 +43,17 @@ def not_found(request: HttpRequest, code: str = "") -> HttpResponse:
     """One answer for every pair that opens nothing: a wrong secret, a code that does not exist,
     a malformed code, a guess. Nothing in it tells whether the code exists; the form comes back
     empty but for the code the customer typed (the secret is not shown again)."""
-    form = TrackLookupForm(initial={"code": code})
-    return render(
-        request,
-        "public/track_lookup.html",
-        {"form": form, "not_found": not_found_message()},
-        status=404,
-    )
+    return _lookup_again(request, code, not_found_message(), status=404)
 
 
 def blocked(request: HttpRequest, code: str = "") -> HttpResponse:
+    return _lookup_again(request, code, too_many_message(), status=429)
+
+
+def _lookup_again(request: HttpRequest, code: str, message: str, *, status: int) -> HttpResponse:
     form = TrackLookupForm(initial={"code": code})
     return render(
-        request,
-        "public/track_lookup.html",
-        {"form": form, "not_found": too_many_message()},
-        status=429,
+        request, "public/track_lookup.html", {"form": form, "not_found": message}, status=status
     )
 
 
