@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "aspirasi.sop",
     "aspirasi.clock",
     "aspirasi.officials",
     "aspirasi.cases",
@@ -138,6 +139,7 @@ INSTALLED_APPS = [
     "aspirasi.search",
     "aspirasi.replies",
     "aspirasi.notes",
+    "aspirasi.revisions",
     "aspirasi.printing",
     "aspirasi.attachments",
     "aspirasi.survey",
@@ -198,8 +200,12 @@ USE_TZ = True
 # set: "1 hari" in the SOP file is one working day of them. Days off and extra working days are
 # kept in the database by the admin (aspirasi.clock.CalendarDay).
 ASPIRASI_WORKING_HOURS = env_hours("ASPIRASI_WORKING_HOURS", "07:30-16:00")
-# Another SOP file (a new revision); the default is aspirasi/sop/sp54.toml.
+# The SOP definition file that becomes revision 1 of a new database (and is checked at start-up);
+# the default is aspirasi/sop/sp54.toml. Later revisions are drafted and approved on the SOP
+# screens (/meja/sop/), and each running process picks up a newly approved one within
+# ASPIRASI_SOP_RECHECK_SECONDS, without a restart.
 ASPIRASI_SOP_FILE = os.environ.get("ASPIRASI_SOP_FILE") or None
+ASPIRASI_SOP_RECHECK_SECONDS = env_number("ASPIRASI_SOP_RECHECK_SECONDS", 10)
 ASPIRASI_SITE_URL = os.environ.get("ASPIRASI_SITE_URL", "http://127.0.0.1:8000")
 
 STATIC_URL = "static/"

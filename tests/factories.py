@@ -17,7 +17,8 @@ from aspirasi.cases.intake import AspirationInput, submit_aspiration
 from aspirasi.cases.models import Aspiration, Category
 from aspirasi.cases.walking import Walker, walk_case
 from aspirasi.officials.models import Acting, Holding
-from aspirasi.sop.registry import current_sop
+from aspirasi.sop.models import SopRevision
+from aspirasi.sop.registry import FIRST_EFFECTIVE, current_sop, forget
 
 WITA = ZoneInfo("Asia/Makassar")
 # A Tuesday morning in an ordinary working week.
@@ -135,3 +136,26 @@ def seed_categories() -> None:
 
     seed = importlib.import_module("aspirasi.cases.migrations.0002_categories")
     seed.create(django_apps, None)
+
+
+def sop_revision(
+    text: str, *, effective_from: dt.datetime | None = None, summary: str = "Perubahan uji."
+) -> SopRevision:
+    """An approved revision of the SOP with definition `text`, in force from `effective_from`
+    (by default just after revision 1, so every case the tests open follows it)."""
+    from django.db.models import Max
+
+    number = (SopRevision.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    moment = effective_from or FIRST_EFFECTIVE + dt.timedelta(days=number)
+    revision = SopRevision.objects.create(
+        number=number,
+        state=SopRevision.State.APPROVED,
+        source=text,
+        summary=summary,
+        drafted_at=moment,
+        approved_by_name="Dekan (uji)",
+        approved_at=moment,
+        effective_from=moment,
+    )
+    forget()
+    return revision

@@ -17,6 +17,7 @@ REAL_TEXT = DEFAULT_SOP_FILE.read_text(encoding="utf-8")
 SECOND_VALIDATION = """[[steps]]
 number = 8
 actor = "head_of_administration"
+key = "second_validation"
 label_id = "Validasi kedua"
 label_en = "Second validation"
 customer_status = "diproses"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.clock.working_time import WorkingCalendar
 from aspirasi.officials.capacity import Capacity, capacity_for
-from aspirasi.sop.definition import CLOSED, Action, Closure, Step
+from aspirasi.sop.definition import CLOSED, Action, Closure, Sop, Step
 from aspirasi.sop.registry import current_sop
 
 from .choices import Delivery, RecordKind, Status
@@ -96,21 +96,23 @@ def open_actions(case: Aspiration, user, *, on: dt.date | None = None) -> list[O
     capacity = capacity_for(user, case.current_position, on)
     if capacity is None:
         return []
-    step = current_sop().step(case.current_step)
+    sop = case.sop
+    step = sop.step(case.current_step)
     actions = [
         OpenAction(a.name, a.label, RecordKind.STEP, a.requires, step, capacity, a)
         for a in step.actions
     ]
     actions += [
         OpenAction(c.name, c.label, RecordKind.CLOSURE, c.requires, step, capacity, c)
-        for c in current_sop().closures.values()
+        for c in sop.closures.values()
     ]
     return actions
 
 
-def vice_dean_choices() -> list[tuple[str, str]]:
-    """Positions a case can be routed to at the step that requires `route`."""
-    sop = current_sop()
+def vice_dean_choices(sop: Sop | None = None) -> list[tuple[str, str]]:
+    """Positions a case can be routed to at the step that requires `route` (in a case's
+    revision, by default the one in force)."""
+    sop = sop or current_sop()
     routed_roles = {s.actor for s in sop.case_steps() if len(sop.positions_of_role(s.actor)) > 1}
     return [(p.code, p.name) for p in sop.positions.values() if p.role in routed_roles]
 
@@ -184,7 +186,7 @@ def _check_requirements(case: Aspiration, action: OpenAction, data: ActionInput)
         )
     if "reason" in needs and not data.reason.strip():
         errors["reason"] = _("Write the reason.")
-    if "route" in needs and data.vice_dean not in dict(vice_dean_choices()):
+    if "route" in needs and data.vice_dean not in dict(vice_dean_choices(case.sop)):
         errors["route"] = _("Choose the vice dean to forward to.")
     if "has_supporting_info" in needs and not _current_supporting_info(case):
         errors["text"] = _("There is no supporting information for this round yet.")
@@ -216,9 +218,9 @@ def _duplicate_target(case: Aspiration, code: str) -> Aspiration | None:
     return Aspiration.objects.filter(tracking_code=code).first()
 
 
-def position_for_step(step_number: int, vice_dean: str) -> str:
-    """The position a case waits on at a step: the role's only position, or the routed one."""
-    sop = current_sop()
+def position_for_step(step_number: int, vice_dean: str, sop: Sop) -> str:
+    """The position a case waits on at a step of its revision: the role's only position, or
+    the routed one."""
     positions = [p.code for p in sop.positions_of_role(sop.step(step_number).actor)]
     if len(positions) == 1:
         return positions[0]
@@ -241,7 +243,7 @@ def _move(
 
     Must run inside a transaction. Raises CaseMovedOn when someone else moved the case first.
     """
-    sop = current_sop()
+    sop = case.sop
     step = action.step
     definition = action.definition
     vice_dean = case.vice_dean_position
@@ -266,7 +268,7 @@ def _move(
             updates["duplicate_of"] = _duplicate_target(case, data.duplicate_of)
     else:
         next_step = definition.to
-        next_position = position_for_step(next_step, vice_dean)
+        next_position = position_for_step(next_step, vice_dean, sop)
         standard = sop.step(next_step).time.working_seconds(calendar.seconds_per_day)
         updates.update(
             step_arrived_at=now,
@@ -306,6 +308,7 @@ def _move(
         seq=case.version + 1,
         kind=action.kind,
         step=step.number,
+        step_key=step.key,
         action=action.name,
         position=case.current_position,
         actor=user,

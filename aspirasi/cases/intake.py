@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aspirasi.clock.calendar import faculty_calendar
-from aspirasi.sop.registry import current_sop
+from aspirasi.sop.definition import Sop
+from aspirasi.sop.registry import current_sop, revision_in_force, sop_of_revision
 
 from .choices import SELF_SERVICE_CHANNELS, Channel, Privacy
 from .engine import ActionInput, Incomplete, NotPermitted, perform, position_for_step
@@ -54,8 +55,10 @@ def submit_aspiration(
     """
     now = now or timezone.now()
     arrived = data.arrived_at or now
-    _validate(data, entered_by, arrived, now)
-    sop = current_sop()
+    # The case follows the revision in force when it really arrived, to its end.
+    revision = revision_in_force(arrived)
+    sop = sop_of_revision(revision) if revision is not None else current_sop()
+    _validate(data, entered_by, arrived, now, sop)
     entry = sop.entry_step
     identity = _identity(data)
     secret, secret_hash = new_secret()
@@ -66,7 +69,7 @@ def submit_aspiration(
             tracking_code=next_tracking_code(timezone.localtime(arrived).year),
             secret_hash=secret_hash,
             sop_number=sop.number,
-            sop_revision=sop.revision,
+            revision_id=revision,
             channel=data.channel,
             category=data.category,
             privacy=data.privacy,
@@ -79,7 +82,7 @@ def submit_aspiration(
             entered_at=now,
             entered_by=entered_by,
             current_step=entry.number,
-            current_position=position_for_step(entry.number, ""),
+            current_position=position_for_step(entry.number, "", sop),
             step_arrived_at=arrived,
             step_due_at=calendar.add(arrived, standard) if standard is not None else None,
             **identity,
@@ -107,7 +110,9 @@ def _identity(data: AspirationInput) -> dict:
     }
 
 
-def _validate(data: AspirationInput, entered_by, arrived: dt.datetime, now: dt.datetime) -> None:
+def _validate(
+    data: AspirationInput, entered_by, arrived: dt.datetime, now: dt.datetime, sop: Sop
+) -> None:
     errors = {}
     if data.channel not in Channel.values:
         errors["channel"] = _("Choose a channel.")
@@ -121,7 +126,7 @@ def _validate(data: AspirationInput, entered_by, arrived: dt.datetime, now: dt.d
         errors["arrived_at"] = _("The arrival time cannot be in the future.")
     if errors:
         raise Incomplete(_("The aspiration is not complete yet."), errors)
-    entry = current_sop().entry_step
+    entry = sop.entry_step
     if data.channel in SELF_SERVICE_CHANNELS and entered_by is None:
         return
     if entered_by is None:
@@ -129,7 +134,7 @@ def _validate(data: AspirationInput, entered_by, arrived: dt.datetime, now: dt.d
     from aspirasi.officials.capacity import capacity_for
 
     if (
-        capacity_for(entered_by, position_for_step(entry.number, ""), timezone.localdate(now))
+        capacity_for(entered_by, position_for_step(entry.number, "", sop), timezone.localdate(now))
         is None
     ):
         raise NotPermitted(_("Only the clerk enters aspirations that arrive by other channels."))

@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aspirasi.officials.models import position_choices
-from aspirasi.sop.registry import current_sop
+from aspirasi.sop.definition import Sop
+from aspirasi.sop.registry import current_sop, sop_of_revision
 
 from .choices import (
     Channel,
@@ -67,7 +68,14 @@ class Aspiration(models.Model):
     # Only a hash of the secret link is kept: a copy of the database does not open cases.
     secret_hash = models.CharField(max_length=64)
     sop_number = models.CharField(_("SOP number"), max_length=60)
-    sop_revision = models.CharField(_("SOP revision"), max_length=20)
+    # The SOP revision in force when the case arrived: it follows that revision to its end
+    # (its steps, time standards and printed form), whatever is approved later.
+    revision = models.ForeignKey(
+        "sop.SopRevision",
+        on_delete=models.PROTECT,
+        related_name="aspirations",
+        verbose_name=_("SOP revision"),
+    )
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     category = models.ForeignKey(
@@ -178,22 +186,26 @@ class Aspiration(models.Model):
         return self.status == Status.CLOSED
 
     @property
+    def sop(self) -> Sop:
+        """The SOP revision this case follows (the one in force when it arrived)."""
+        return sop_of_revision(self.revision_id)
+
+    @property
     def step(self):
-        return current_sop().step(self.current_step) if self.current_step else None
+        return self.sop.step(self.current_step) if self.current_step else None
 
     @property
     def position_name(self) -> str:
-        position = current_sop().positions.get(self.current_position)
-        return position.name if position else ""
+        return _position_name(self.sop, self.current_position, "")
 
     @property
     def closed_in_flow(self) -> bool:
         """Closed on one of the SOP's paths, not outside the flow (decision 14)."""
-        return self.is_closed and current_sop().closed_in_flow(self.closure)
+        return self.is_closed and self.sop.closed_in_flow(self.closure)
 
     @property
     def closure_label(self) -> str:
-        sop = current_sop()
+        sop = self.sop
         ending = sop.paths.get(self.closure) or sop.closures.get(self.closure)
         return ending.label if ending else self.closure
 
@@ -225,7 +237,10 @@ class StepRecord(models.Model):
     aspiration = models.ForeignKey(Aspiration, on_delete=models.PROTECT, related_name="trail")
     seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=RecordKind.choices, default=RecordKind.STEP)
+    # The step as the case's revision numbers it, and its key, the same in every revision:
+    # reports group by the key, screens show the number.
     step = models.PositiveSmallIntegerField(_("step"))
+    step_key = models.CharField(_("step key"), max_length=40, blank=True)
     action = models.CharField(_("action"), max_length=40)
     position = models.CharField(_("position"), max_length=20)
     actor = models.ForeignKey(
@@ -257,7 +272,7 @@ class StepRecord(models.Model):
         ]
         indexes = [
             # Compliance per step and period (management review), and per official.
-            models.Index(fields=["step", "done_at"], name="trail_step_done"),
+            models.Index(fields=["step_key", "done_at"], name="trail_step_key_done"),
             models.Index(fields=["done_at"], name="trail_done"),
             models.Index(fields=["actor", "done_at"], name="trail_actor_done"),
         ]
@@ -275,17 +290,15 @@ class StepRecord(models.Model):
 
     @property
     def acting_for_name(self) -> str:
-        position = current_sop().positions.get(self.acting_for)
-        return position.name if position else ""
+        return _position_name(self.aspiration.sop, self.acting_for, "")
 
     @property
     def position_name(self) -> str:
-        position = current_sop().positions.get(self.position)
-        return position.name if position else self.position
+        return _position_name(self.aspiration.sop, self.position, self.position)
 
     @property
     def sop_step(self):
-        return current_sop().steps.get(self.step)
+        return self.aspiration.sop.steps.get(self.step)
 
 
 class SupportingInfo(models.Model):
@@ -350,8 +363,13 @@ class Response(models.Model):
 
     @property
     def position_name(self) -> str:
-        position = current_sop().positions.get(self.position)
-        return position.name if position else self.position
+        return _position_name(self.aspiration.sop, self.position, self.position)
+
+
+def _position_name(sop: Sop, code: str, default: str) -> str:
+    """A position's name in the case's revision, or in the one in force (a desk added since)."""
+    position = sop.positions.get(code) or current_sop().positions.get(code)
+    return position.name if position else default
 
 
 class Report(models.Model):

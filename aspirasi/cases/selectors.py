@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.clock.working_time import WorkingCalendar
 from aspirasi.officials.capacity import capacities
-from aspirasi.sop.registry import current_sop
+from aspirasi.sop.definition import Sop
+from aspirasi.sop.registry import approved_revisions, sop_of_revision
 
 from .choices import Status
 from .models import Aspiration, Clarification, StepRecord
@@ -110,8 +111,22 @@ def trail_of(case: Aspiration) -> QuerySet[StepRecord]:
     return case.trail.select_related("actor").order_by("seq")
 
 
+def at_steps(pick: Callable[[Sop], Iterable[int]]) -> Q:
+    """Cases standing at the steps `pick` chooses in each case's own revision (the reporting
+    step is 12 in one revision and 13 in another)."""
+    condition = Q(pk__in=[])
+    for revision in approved_revisions():
+        numbers = list(pick(sop_of_revision(revision)))
+        if numbers:
+            condition |= Q(revision_id=revision, current_step__in=numbers)
+    return condition
+
+
+def at_step_key(key: str) -> Q:
+    """Cases standing at the step with this key, whatever its number in their revision."""
+    return at_steps(lambda sop: [sop.steps_by_key[key].number] if key in sop.steps_by_key else [])
+
+
 def reportable_cases(user, *, positions: Iterable[str] | None = None) -> QuerySet[Aspiration]:
     """Cases at a reporting step whose position the user may act for (step 12)."""
-
-    steps = current_sop().reporting_steps()
-    return inbox_for(user, positions=positions).filter(current_step__in=steps)
+    return inbox_for(user, positions=positions).filter(at_steps(Sop.reporting_steps))

@@ -18,7 +18,6 @@ from django.utils import timezone
 from aspirasi.officials.capacity import holders_of
 from aspirasi.officials.models import Acting
 from aspirasi.sop.definition import CLOSED, Action, Sop
-from aspirasi.sop.registry import current_sop
 
 from .engine import ActionInput, perform, vice_dean_choices
 from .models import Aspiration
@@ -75,7 +74,7 @@ class Walker:
 
     @property
     def sop(self) -> Sop:
-        return current_sop()
+        return self.case.sop
 
     def to(
         self,
@@ -140,7 +139,7 @@ class Walker:
         return data
 
     def _vice_dean(self) -> str:
-        choices = [code for code, _name in vice_dean_choices()]
+        choices = [code for code, _name in vice_dean_choices(self.sop)]
         for code in (self.vice_dean, self.case.category.suggested_position):
             if code in choices:
                 return code

@@ -98,7 +98,7 @@ class ActionForm(forms.Form):
         if "route" in needs:
             self.fields["route"] = forms.ChoiceField(
                 label=_("Vice dean"),
-                choices=vice_dean_choices(),
+                choices=vice_dean_choices(case.sop),
                 initial=case.category.suggested_position or None,
             )
         if "duplicate_of" in needs:

@@ -26,7 +26,7 @@ from aspirasi.cases.engine import (
 from aspirasi.cases.identity import may_see_identity
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
 from aspirasi.cases.models import Aspiration, Report, Response
-from aspirasi.cases.selectors import due_mark, inbox_for, reportable_cases, trail_of
+from aspirasi.cases.selectors import at_steps, due_mark, inbox_for, reportable_cases, trail_of
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.notes.selectors import notes_context
 from aspirasi.officials.capacity import capacity_for
@@ -34,6 +34,7 @@ from aspirasi.printing.handoff import hand_over_secret
 from aspirasi.replies.selectors import replies_context
 from aspirasi.search.forms import CaseFilterForm
 from aspirasi.search.similar import case_page_context as similar_cases_context
+from aspirasi.sop.definition import Sop
 from aspirasi.sop.registry import current_sop
 from aspirasi.web.access import official_required, request_capacities
 from aspirasi.web.forms import show_refusal
@@ -91,7 +92,7 @@ def _render_case(request, case, failed: ActionForm | None = None, status: int = 
             forms.append(ActionForm(action, case))
     context = {
         "case": case,
-        "sop": current_sop(),
+        "sop": case.sop,
         "trail": trail_of(case),
         "supporting_infos": case.supporting_infos.all(),
         "responses": case.responses.all(),
@@ -240,9 +241,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 def _any_held_by_others(user, codes: set[str]) -> bool:
     """Whether any of these cases waits for another position's report (step 12)."""
-    reporting = current_sop().reporting_steps()
     positions = Aspiration.objects.filter(
-        tracking_code__in=codes, status=Status.OPEN, current_step__in=reporting
+        at_steps(Sop.reporting_steps), tracking_code__in=codes, status=Status.OPEN
     ).values_list("current_position", flat=True)
     return any(capacity_for(user, position) is None for position in positions)
 

@@ -215,7 +215,7 @@ def case_closed(case, *, reason: str = "", original_code: str = "") -> Outgoing:
                 _("It repeats case %(code)s, which is handled instead; please follow that case.")
                 % {"code": original_code}
             )
-        closure = current_sop().closures.get(case.closure)
+        closure = case.sop.closures.get(case.closure)
         if closure is not None and closure.customer_message:
             paragraphs.append(closure.customer_message)
         if reason and closure is not None and closure.shares_reason:
@@ -283,7 +283,7 @@ def _case_facts(case, step) -> list[tuple[str, str]]:
 
 def case_arrived(case, user, *, language: str | None = None) -> Outgoing:
     language = _official_language(user, language)
-    step = current_sop().step(case.current_step)
+    step = case.sop.step(case.current_step)
     with translation.override(language):
         letter = Letter(
             subject=_("New case at your desk: %(code)s, step %(step)s")
@@ -307,7 +307,7 @@ def case_arrived(case, user, *, language: str | None = None) -> Outgoing:
 
 def clarification_arrived(case, clarification, user, *, language: str | None = None) -> Outgoing:
     language = _official_language(user, language)
-    step = current_sop().step(case.current_step)
+    step = case.sop.step(case.current_step)
     with translation.override(language):
         letter = Letter(
             subject=_("The customer clarifies case %(code)s") % {"code": case.tracking_code},
@@ -354,7 +354,7 @@ def deadline_warning(
     warning, case, user, *, as_superior: bool, language: str | None = None
 ) -> Outgoing:
     language = _official_language(user, language)
-    sop = current_sop()
+    sop = case.sop
     step = sop.step(warning.step)
     with translation.override(language):
         position = sop.positions.get(warning.position)

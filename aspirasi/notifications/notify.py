@@ -8,7 +8,6 @@ import datetime as dt
 from django.utils import timezone
 
 from aspirasi.cases.choices import RecordKind, Status
-from aspirasi.sop.registry import current_sop
 
 from . import compose
 from .models import DeadlineWarning
@@ -34,7 +33,7 @@ def notify_case_moved(case, record) -> None:
     """The engine moved a case one action on (`record` is the new line of its trail; `case` is
     already as it is afterwards)."""
     _settle_warnings(case, record.done_at)
-    sop = current_sop()
+    sop = case.sop
     now = record.done_at
     action = sop.step(record.step).action(record.action) if record.kind == RecordKind.STEP else None
     closed = record.next_step is None

@@ -37,7 +37,6 @@ Level = DeadlineWarning.Level
 def watch_deadlines(*, now: dt.datetime | None = None) -> list[DeadlineWarning]:
     """Raise the warnings due at `now`; returns the ones raised by this call."""
     now = now or timezone.now()
-    sop = current_sop()
     calendar = faculty_calendar()
     visit = DeadlineWarning.objects.filter(
         aspiration=OuterRef("pk"),
@@ -66,7 +65,8 @@ def watch_deadlines(*, now: dt.datetime | None = None) -> list[DeadlineWarning]:
         elif case.warned_soon:
             continue
         else:
-            standard = sop.step(case.current_step).time.working_seconds(calendar.seconds_per_day)
+            step = case.sop.step(case.current_step)
+            standard = step.time.working_seconds(calendar.seconds_per_day)
             if not standard:
                 continue
             threshold = DUE_SOON_SHARE * standard
@@ -82,7 +82,10 @@ def watch_deadlines(*, now: dt.datetime | None = None) -> list[DeadlineWarning]:
 
 
 def _raise(case: Aspiration, level: str, now: dt.datetime) -> DeadlineWarning | None:
-    superior = current_sop().positions[case.current_position].superior or ""
+    position = case.sop.positions.get(case.current_position) or current_sop().positions.get(
+        case.current_position
+    )
+    superior = (position.superior if position else None) or ""
     try:
         with transaction.atomic():
             if not _still_at_visit(case):

@@ -16,7 +16,6 @@ from django.utils.translation import pgettext
 from aspirasi.cases.choices import Privacy
 from aspirasi.cases.models import Aspiration
 from aspirasi.clock.calendar import faculty_calendar
-from aspirasi.sop.registry import current_sop
 
 from .document import BOLD, FONT, HEADING, Document, clean, moment, working_time
 from .selectors import TrailRow, signed, trail_rows
@@ -35,7 +34,7 @@ def case_form_pdf(
     printed_at: dt.datetime | None = None,
 ) -> bytes:
     """The filled form as PDF bytes. `show_identity` is the caller's decision (decision 11)."""
-    sop = current_sop()
+    sop = case.sop  # the revision the case follows, named below
     printed_at = printed_at or timezone.now()
     footer = f"{sop.form_code} · {case.tracking_code} · " + _("printed %(when)s by %(who)s") % {
         "when": moment(printed_at),
@@ -51,7 +50,7 @@ def case_form_pdf(
             (
                 _("Procedure"),
                 _("%(number)s %(title)s, revision %(revision)s")
-                % {"number": case.sop_number, "title": sop.title, "revision": case.sop_revision},
+                % {"number": case.sop_number, "title": sop.title, "revision": sop.revision},
             ),
         ],
         label_width=35,

@@ -15,7 +15,6 @@ import segno
 from django.utils.translation import gettext as _
 
 from aspirasi.cases.models import Aspiration
-from aspirasi.sop.registry import current_sop
 
 from .document import FONT, MONO_FONT, Document, moment
 
@@ -33,7 +32,7 @@ def qr_png(link: str) -> io.BytesIO:
 def receipt_pdf(
     case: Aspiration, *, link: str, lookup_url: str, secret: str, received_by: str
 ) -> bytes:
-    sop = current_sop()
+    sop = case.sop
     footer = f"{sop.number} · {case.tracking_code}"
     pdf = Document(
         title=_("Receipt %(code)s") % {"code": case.tracking_code},

@@ -1,8 +1,8 @@
 """What the printed documents read: who may see a confidential identity, and a case's trail and a
 report's signatures put in the SOP's words.
 
-Step facts (activity, actor, completeness, time standard, output) come from the SOP in force,
-current_sop(); record facts (who, when, how long, met or not, notes) from the trail.
+Step facts (activity, actor, completeness, time standard, output) come from the SOP revision the
+case follows (case.sop); record facts (who, when, how long, met or not, notes) from the trail.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from aspirasi.cases.choices import RecordKind
 from aspirasi.cases.models import Aspiration, Report, StepRecord
 from aspirasi.cases.selectors import trail_of
-from aspirasi.sop.registry import current_sop
+from aspirasi.sop.definition import Sop
+from aspirasi.sop.registry import approved_revisions, current_sop, sop_of_revision
 
 
 # Decision 11: every view of a confidential case's identity leaves a line here.
-def signed(name: str, position: str, acting_for: str) -> str:
+def signed(name: str, position: str, acting_for: str, sop: Sop | None = None) -> str:
     """'Budi, a.n. Dekan' for an acting official (decision 8), else 'Budi, Dekan'."""
-    positions = current_sop().positions
+    positions = {**current_sop().positions, **(sop.positions if sop else {})}
     if acting_for:
         acted = positions.get(acting_for)
         return f"{name}, a.n. {acted.name if acted else acting_for}"
@@ -57,7 +58,7 @@ def trail_rows(case: Aspiration) -> list[TrailRow]:
 
 
 def trail_row(record: StepRecord) -> TrailRow:
-    sop = current_sop()
+    sop = record.aspiration.sop
     step = sop.steps.get(record.step)
     position = sop.positions.get(record.position)
     if record.kind == RecordKind.CLOSURE:
@@ -94,7 +95,7 @@ def trail_row(record: StepRecord) -> TrailRow:
         standard_output=standard_output,
         output=output,
         customer_message=record.customer_message,
-        done_by=signed(record.actor_name, "", record.acting_for),
+        done_by=signed(record.actor_name, "", record.acting_for, sop),
         done_at=record.done_at,
     )
 
@@ -108,18 +109,17 @@ class Signature:
 def report_signatures(report: Report) -> tuple[Signature, Signature | None]:
     """Who reported (step 12) and who received the report (step 13), as the trail recorded them:
     the trail knows whether they acted as Plh, the report itself does not."""
-    sop = current_sop()
-    sending = sop.reporting_steps()
-    receiving = sop.report_receiving_steps()
+    sending = _step_keys(Sop.reporting_steps)
+    receiving = _step_keys(Sop.report_receiving_steps)
     records = StepRecord.objects.filter(aspiration__report=report).order_by("seq", "id")
-    sent = records.filter(step__in=sending, done_at=report.created_at).first()
+    sent = records.filter(step_key__in=sending, done_at=report.created_at).first()
     reporter = Signature(
         signed(report.author_name, report.position, sent.acting_for if sent else ""),
         report.created_at,
     )
     if report.received_at is None:
         return reporter, None
-    got = records.filter(step__in=receiving, done_at=report.received_at).first()
+    got = records.filter(step_key__in=receiving, done_at=report.received_at).first()
     if got is not None:
         receiver_name = signed(got.actor_name, got.position, got.acting_for)
     elif report.received_by is not None:
@@ -127,6 +127,15 @@ def report_signatures(report: Report) -> tuple[Signature, Signature | None]:
     else:
         receiver_name = "—"
     return reporter, Signature(receiver_name, report.received_at)
+
+
+def _step_keys(pick) -> set[str]:
+    """The keys of the steps `pick` chooses, in every revision."""
+    keys = set()
+    for revision in approved_revisions():
+        sop = sop_of_revision(revision)
+        keys.update(sop.step(number).key for number in pick(sop))
+    return keys
 
 
 def report_cases(report: Report) -> list[Aspiration]:
@@ -139,8 +148,8 @@ def report_cases(report: Report) -> list[Aspiration]:
 
 def received_by(case: Aspiration) -> str:
     """Who did the entry step (step 2) of the case, as the trail recorded it."""
-    entry = current_sop().entry_step.number
+    entry = case.sop.entry_step.number
     record = case.trail.filter(step=entry).order_by("seq").first()
     if record is None:
         return "—"
-    return signed(record.actor_name, record.position, record.acting_for)
+    return signed(record.actor_name, record.position, record.acting_for, case.sop)

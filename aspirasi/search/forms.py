@@ -17,7 +17,7 @@ MAX_QUERY = 200
 
 def _step_choices() -> list[tuple[str, str]]:
     return [("", _("Any step"))] + [
-        (str(s.number), f"{s.number}. {s.activity[:60]}") for s in current_sop().case_steps()
+        (s.key, f"{s.number}. {s.label}") for s in current_sop().case_steps()
     ]
 
 
@@ -35,7 +35,6 @@ class CaseFilterForm(forms.Form):
     step = forms.TypedChoiceField(
         label=_("Step"),
         choices=_step_choices,
-        coerce=int,
         required=False,
         empty_value=None,
         widget=QuickSelect,

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from aspirasi.cases.choices import Privacy, Status
 from aspirasi.cases.models import Aspiration, Category, StepRecord
+from aspirasi.cases.selectors import at_step_key
 from aspirasi.officials.capacity import capacities
 
 from .models import SearchTerm
@@ -107,7 +108,7 @@ class CaseFilter:
     """What an official asks of a list of cases; empty fields ask nothing."""
 
     text: str = ""
-    step: int | None = None
+    step: str | None = None  # a step's key: the same step in every revision
     category: Category | None = None
     channel: str = ""
     customer_type: str = ""
@@ -129,7 +130,7 @@ class CaseFilter:
         confidential case to an official who holds or held a step of it (decision 11); without
         it the caller vouches that the viewer holds every case listed (an inbox)."""
         if self.step is not None:
-            cases = cases.filter(current_step=self.step)
+            cases = cases.filter(at_step_key(self.step))
         if self.category is not None:
             cases = cases.filter(category=self.category)
         if self.channel:

@@ -8,7 +8,6 @@ position) and the field at fault.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -36,13 +35,15 @@ ROLE_CAPABILITIES = (
     "keeps_saved_replies",
     "receives_reports",  # the step-12 report is addressed to this role
     "reads_every_case",  # decision 11
+    "revises_sop",  # drafts revisions of this definition (document control)
+    "approves_sop",  # approves a draft and sets the date it takes effect
 )
 # The words a customer sees for a case at a step (decision 12); "ditanggapi" and "selesai"
 # follow from the case itself (a response reached them; the case closed).
 STEP_CUSTOMER_STATUSES = frozenset({"diterima", "diproses"})
 _TIME_RE = re.compile(r"^(?P<amount>[1-9][0-9]*) (?P<unit>menit|jam|hari)$")
 _UNIT_MINUTES = {"menit": 1, "jam": 60}
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 class SopDefinitionError(ValueError):
@@ -201,7 +202,8 @@ class PathDefinition:
 
 @dataclass(frozen=True)
 class Step:
-    number: int
+    number: int  # as this revision shows it
+    key: str  # the same in every revision: records and reports group by it
     actor: str
     activity_id: str
     activity_en: str
@@ -252,7 +254,6 @@ class Step:
 @dataclass(frozen=True)
 class Sop:
     number: str
-    revision: str
     title_id: str
     title_en: str
     issuer: str
@@ -267,6 +268,9 @@ class Sop:
     steps: dict[int, Step]
     closures: dict[str, Closure] = field(default_factory=dict)
     paths: dict[str, PathDefinition] = field(default_factory=dict)
+    # The revision this definition is (aspirasi/sop/models.py numbers them); 0 for a file not
+    # (yet) made a revision, such as a draft being checked.
+    revision: int = 0
 
     @property
     def title(self) -> str:
@@ -297,6 +301,15 @@ class Sop:
 
     def step(self, number: int) -> Step:
         return self.steps[number]
+
+    @cached_property
+    def steps_by_key(self) -> dict[str, Step]:
+        return {s.key: s for s in self.steps.values()}
+
+    def step_key(self, number: int | None) -> str:
+        """The stable key of step `number` of this revision ("" for none)."""
+        step = self.steps.get(number) if number is not None else None
+        return step.key if step else ""
 
     def positions_of_role(self, role: str) -> list[Position]:
         return [p for p in self.positions.values() if p.role == role]
@@ -341,12 +354,19 @@ class Sop:
 def load_sop(path: Path | str) -> Sop:
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise SopDefinitionError(f"SOP file {path} does not exist") from exc
+    return build_from_text(text, source=f"SOP file {path}")
+
+
+def build_from_text(text: str, source: str = "SOP file") -> Sop:
+    """Parse and check a definition held as text (a file, a stored revision, a draft)."""
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SopDefinitionError(f"SOP file {path} is not valid TOML: {exc}") from exc
-    return build_sop(raw, source=str(path))
+        raise SopDefinitionError(f"{source} is not valid TOML: {exc}") from exc
+    return build_sop(raw, source=source.removeprefix("SOP file "))
 
 
 def build_sop(raw: dict, source: str = "SOP file") -> Sop:
@@ -367,16 +387,13 @@ def _build(raw: dict, source: str) -> Sop:
             "[sop] field 'working_day_hours' is no longer read: a working day is the faculty "
             "calendar's opening hours (ASPIRASI_WORKING_HOURS); remove the field"
         )
-    for key in ("number", "revision", "form_code"):
-        _text(header, key, "[sop]")
-    try:
-        if not _DATE_RE.match(header["revision"]):
-            raise ValueError(header["revision"])
-        dt.date.fromisoformat(header["revision"])
-    except ValueError as exc:
+    if "revision" in header:
         raise SopDefinitionError(
-            f"[sop] field 'revision' must be a date YYYY-MM-DD, not {header['revision']!r}"
-        ) from exc
+            "[sop] field 'revision' is no longer read: revisions are numbered, dated and "
+            "approved in the system (docs/sop.md, SOP revisions); remove the field"
+        )
+    for key in ("number", "form_code"):
+        _text(header, key, "[sop]")
 
     roles = {code: _build_role(code, r) for code, r in _table(raw, "roles", source).items()}
     positions = {
@@ -403,11 +420,12 @@ def _build(raw: dict, source: str) -> Sop:
         step = _build_step(index, s, roles, paths)
         if step.number in steps:
             raise SopDefinitionError(f"step {step.number}: field 'number' is used twice")
+        if any(s.key == step.key for s in steps.values()):
+            raise SopDefinitionError(f"step {step.number}: field 'key' {step.key!r} is used twice")
         steps[step.number] = step
 
     sop = Sop(
         number=header["number"],
-        revision=header["revision"],
         title_id=header.get("title_id", ""),
         title_en=header.get("title_en", ""),
         issuer=header.get("issuer", ""),
@@ -449,7 +467,7 @@ def _check_what_the_code_needs(sop: Sop) -> None:
     """The screens and the engine look things up by the fields below, never by name; a
     definition that lacks one would leave a screen nobody may open or a report nobody
     receives, so it is refused here, naming the field and what is missing."""
-    for capability in ("keeps_office_settings", "keeps_saved_replies"):
+    for capability in ("keeps_office_settings", "keeps_saved_replies", "approves_sop"):
         if not sop.roles_with(capability):
             raise SopDefinitionError(
                 f"[roles]: field '{capability}' is set on no role; the office screens need "
@@ -635,6 +653,12 @@ def _build_step(
     if not _is_int(number) or number < 1:
         raise SopDefinitionError(f"step #{index}: field 'number' must be a positive integer")
     where = f"step {number}"
+    key = raw.get("key")
+    if not isinstance(key, str) or not _KEY_RE.match(key):
+        raise SopDefinitionError(
+            f"{where}: field 'key' must be a short code of lower-case letters, digits and _ "
+            f"(such as 'validation'), not {key!r}; it names the step in every revision"
+        )
     actor = raw.get("actor")
     if actor not in roles:
         raise SopDefinitionError(f"{where}: field 'actor' names unknown role {actor!r}")
@@ -654,6 +678,7 @@ def _build_step(
         raise SopDefinitionError(f"{where}: field 'actions' has two actions of the same name")
     return Step(
         number=number,
+        key=key,
         actor=actor,
         activity_id=_text(raw, "activity_id", where),
         activity_en=_text(raw, "activity_en", where),

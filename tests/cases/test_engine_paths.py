@@ -54,7 +54,7 @@ def test_a_web_aspiration_waits_for_the_clerk_at_the_entry_step(officials):
     assert case.current_step == entry.number
     assert case.current_position == "kasubbag"
     assert case.sop_number == current_sop().number
-    assert case.sop_revision == current_sop().revision
+    assert case.revision.number == case.sop.revision == current_sop().revision == 1
     assert case.tracking_code.startswith("ASP-2026-")
     # The entry step's standard (10 working minutes) from 09:00 on a Tuesday.
     assert case.step_due_at == TUESDAY_9 + dt.timedelta(seconds=standard_of(entry.number))

@@ -85,7 +85,7 @@ def test_the_form_of_a_case_the_clerk_answered_on_path_a(client, officials):
     assert "KEMENTERIAN" in text
     assert sop.form_code in text
     assert sop.form_title_id.upper() in text
-    assert f"{case.sop_number} {sop.title_id}, revisi {case.sop_revision}" in text
+    assert f"{case.sop_number} {sop.title_id}, revisi {case.revision.number}" in text
     assert case.tracking_code in text
     assert case.get_channel_display() in text and case.category.name in text
     assert when(case.arrived_at) in text

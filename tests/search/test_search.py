@@ -17,6 +17,7 @@ from aspirasi.search.indexing import reindex_case
 from aspirasi.search.models import SearchDocument, SearchTerm
 from aspirasi.search.query import CaseFilter, next_prefix, parse_query, search_cases
 from aspirasi.search.text import terms
+from aspirasi.sop.registry import current_sop
 from tests.factories import TUESDAY_9, WITA, make_case, step_with
 
 pytestmark = pytest.mark.django_db
@@ -184,8 +185,9 @@ def test_filters_combine_with_each_other_and_with_words(officials):
     assert found("ac", wd1, arrived_from=dt.date(2026, 11, 3)) == codes([other_category])
     # The step: the clerk's entry completes the receipt at once, so that case waits to be
     # answered while the others wait to be received.
-    assert found("ac", wd1, step=step_with("answer")) == codes([other_channel])
-    assert found("ac", wd1, step=step_with("receive")) == codes(
+    sop = current_sop()
+    assert found("ac", wd1, step=sop.step_key(step_with("answer"))) == codes([other_channel])
+    assert found("ac", wd1, step=sop.step_key(step_with("receive"))) == codes(
         [target, other_type, other_category]
     )
 
@@ -198,7 +200,7 @@ def test_the_inbox_filters_only_what_waits_for_the_official(officials):
     elsewhere, _ = make_case(subject="Beasiswa", body="Kapan beasiswa cair?")
 
     assert codes(inbox_for(clerk, filters=CaseFilter(text="wifi"))) == codes([waiting, moved])
-    to_receive = CaseFilter(text="wifi", step=step_with("receive"))
+    to_receive = CaseFilter(text="wifi", step=current_sop().step_key(step_with("receive")))
     assert codes(inbox_for(clerk, filters=to_receive)) == codes([waiting])
     assert elsewhere.tracking_code not in codes(inbox_for(clerk, filters=CaseFilter(text="wifi")))
     # The Kabag holds none of them.

@@ -15,6 +15,7 @@ from aspirasi.cases.walking import holder_of, walk_case
 from aspirasi.search.indexing import rebuild_index, request_text
 from aspirasi.search.similar import rank_similar, similar_answered
 from aspirasi.search.text import term_counts
+from aspirasi.sop.registry import revision_in_force
 from tests.factories import TUESDAY_9, act, make_case, step_with
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def load_answered_corpus(clerk) -> list[tuple[dict, Aspiration]]:
                 tracking_code=f"ASP-2025-{index:06d}",
                 secret_hash="0" * 64,
                 sop_number="SOP/FAK. TEKNIK-UNMUL/SP-54",
-                sop_revision="2018-01-05",
+                revision_id=revision_in_force(),
                 channel=row["channel"],
                 category=categories[row["category"]],
                 privacy=row["privacy"],

@@ -14,23 +14,15 @@ from django.urls import reverse
 from aspirasi.cases.walking import Walker, holder_of, walk_case
 from aspirasi.sop.registry import DEFAULT_SOP_FILE, current_sop
 from tests import sop_variants
-from tests.factories import TUESDAY_9, make_case, make_official, step_with
+from tests.factories import TUESDAY_9, make_case, make_official, sop_revision, step_with
 
 PROJECT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def sop_file(settings, tmp_path):
-    """Put a changed SOP file in force for one test."""
-
-    def use(text: str) -> None:
-        path = tmp_path / "sop.toml"
-        path.write_text(text, encoding="utf-8")
-        settings.ASPIRASI_SOP_FILE = str(path)
-        current_sop.cache_clear()
-
-    yield use
-    current_sop.cache_clear()
+def sop_file(db):
+    """Put a changed SOP definition in force (as an approved revision) for one test."""
+    return sop_revision
 
 
 @pytest.fixture

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SopConfig(AppConfig):
+    name = "aspirasi.sop"
+    verbose_name = "SOP"
