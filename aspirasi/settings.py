@@ -125,8 +125,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django_tasks",
-    "django_tasks_db",
     "aspirasi.sop",
     "aspirasi.clock",
     "aspirasi.officials",
@@ -258,9 +256,9 @@ ASPIRASI_IMAP_MAILBOX = os.environ.get("ASPIRASI_IMAP_MAILBOX", "INBOX")
 ASPIRASI_IMAP_SSL = env_bool("ASPIRASI_IMAP_SSL", True)
 ASPIRASI_IMAP_TIMEOUT = env_number("ASPIRASI_IMAP_TIMEOUT", 30)
 
-# Background work (manage.py run_worker): django-tasks on its database backend delivers the
-# outbox and runs the SLA watch. Every interval is settable, so tests never wait long.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work (manage.py run_worker): workers lease due rows of the outbox and of the periodic
+# jobs (SLA watch, daily digest) straight from the database; there is no other queue. Every
+# interval is settable, so tests never wait long.
 ASPIRASI_WORKER = {
     # How often an idle worker looks for work.
     "POLL_SECONDS": env_number("ASPIRASI_WORKER_POLL_SECONDS", 1),
@@ -270,10 +268,9 @@ ASPIRASI_WORKER = {
     # Retries wait BACKOFF_SECONDS, doubling up to BACKOFF_MAX_SECONDS; nothing is ever dropped.
     "BACKOFF_SECONDS": env_number("ASPIRASI_OUTBOX_BACKOFF_SECONDS", 30),
     "BACKOFF_MAX_SECONDS": env_number("ASPIRASI_OUTBOX_BACKOFF_MAX_SECONDS", 3600),
-    # How often lost work is looked for (messages and tasks a dead worker held).
-    "SWEEP_SECONDS": env_number("ASPIRASI_OUTBOX_SWEEP_SECONDS", 30),
-    # A task still RUNNING this long after it started belonged to a worker that died.
-    "STALE_TASK_SECONDS": env_number("ASPIRASI_STALE_TASK_SECONDS", 900),
+    # How long a periodic job's run is held (longer than any run takes); a job whose worker died
+    # mid-run is run again by another worker once this has passed.
+    "JOB_LEASE_SECONDS": env_number("ASPIRASI_JOB_LEASE_SECONDS", 900),
     # How often the SLA watch looks for steps nearly due or overdue.
     "SLA_WATCH_SECONDS": env_number("ASPIRASI_SLA_WATCH_SECONDS", 300),
 }

@@ -49,7 +49,7 @@ class DeadlineWarningAdmin(ReadOnly):
 
 @admin.register(ScheduledJob)
 class ScheduledJobAdmin(ReadOnly):
-    list_display = ["name", "last_finished_at", "last_ok", "failures", "next_run_at"]
+    list_display = ["name", "last_finished_at", "last_ok", "failures", "next_run_at", "leased_by"]
 
 
 @admin.register(WorkerBeat)

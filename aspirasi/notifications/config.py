@@ -16,8 +16,7 @@ DEFAULTS = {
     "LEASE_SECONDS": 120.0,
     "BACKOFF_SECONDS": 30.0,
     "BACKOFF_MAX_SECONDS": 3600.0,
-    "SWEEP_SECONDS": 30.0,
-    "STALE_TASK_SECONDS": 900.0,
+    "JOB_LEASE_SECONDS": 900.0,
     "SLA_WATCH_SECONDS": 300.0,
 }
 
@@ -28,13 +27,16 @@ class WorkerConfig:
     lease_seconds: float
     backoff_seconds: float
     backoff_max_seconds: float
-    sweep_seconds: float
-    stale_task_seconds: float
+    job_lease_seconds: float
     sla_watch_seconds: float
 
     @property
     def lease(self) -> dt.timedelta:
         return dt.timedelta(seconds=self.lease_seconds)
+
+    @property
+    def job_lease(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.job_lease_seconds)
 
     @property
     def send_seconds(self) -> float:
@@ -65,7 +67,7 @@ _active: WorkerConfig | None = None
 
 
 def activate(config: WorkerConfig | None) -> None:
-    """Make `config` the one tasks in this process use (run_worker's arguments)."""
+    """Make `config` the one deliveries and jobs in this process use (run_worker's arguments)."""
     global _active
     _active = config
 

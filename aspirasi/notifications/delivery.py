@@ -17,8 +17,12 @@ have run out:
 - right before DATA the lease is renewed with a conditional UPDATE that names this claim (the
   worker and the attempt number, which every claim raises): if another worker took the message
   over meanwhile (this one stalled past its lease), nothing is sent and the new holder decides;
-- "now" for claims, renewals and the sweep is the database's clock (clock.py), so a worker whose
-  clock is off cannot take over a lease early.
+- "now" for claims and renewals is the database's clock (clock.py), so a worker whose clock is
+  off cannot take over a lease early.
+
+There is no queue besides the outbox: a worker (worker.py) finds what is due by `due_messages`
+and calls `deliver`, whose claim decides which worker sends; a retry only moves
+`next_attempt_at` on.
 """
 
 from __future__ import annotations
@@ -37,18 +41,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
-from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django_tasks import TaskResultStatus
-from django_tasks_db.utils import retry
 
 from aspirasi.channels.health import report_health
 
 from .clock import database_now
 from .config import WorkerConfig, current_config
 from .models import Message
-from .outbox import schedule_delivery
 
 log = logging.getLogger("aspirasi.notifications")
 
@@ -57,6 +58,11 @@ State = Message.State
 # Socket operations before the first command: connect and greeting, EHLO, STARTTLS, EHLO, AUTH,
 # and one to spare. Each may use this share of the time left, so opening ends within it.
 OPENING_STEPS = 6
+
+# A database hiccup (SQLite busy past its timeout) must not leave a message that has left looking
+# unsent: recording the outcome is tried this often, this far apart, before giving up.
+FINISH_ATTEMPTS = 5
+FINISH_PAUSE_SECONDS = 0.2
 
 
 class PermanentFailure(Exception):
@@ -117,15 +123,22 @@ class Lease:
             raise SendDeadline("the lease was renewed after the session's deadline")
 
 
+def due_messages(now: dt.datetime) -> QuerySet[Message]:
+    """Messages a worker may take at `now`: waiting and due, or held by a worker whose lease ran
+    out. The worker looks for work with this, and claims with it, so the two never disagree."""
+    return Message.objects.filter(
+        Q(state=State.PENDING, next_attempt_at__lte=now)
+        | Q(state=State.SENDING, lease_until__lt=now)
+    )
+
+
 def claim(message_pk: int, *, worker_id: str, now: dt.datetime, config: WorkerConfig) -> bool:
-    """Take the message for sending: due and waiting, or held by a worker whose lease ran out.
-    `now` is the database's clock (clock.database_now), except in tests that move time."""
+    """Take the message for sending if it is due (see due_messages): of several workers trying
+    at once, the one whose UPDATE matched the row has it. `now` is the database's clock
+    (clock.database_now), except in tests that move time."""
     claimed = (
-        Message.objects.filter(pk=message_pk)
-        .filter(
-            Q(state=State.PENDING, next_attempt_at__lte=now)
-            | Q(state=State.SENDING, lease_until__lt=now)
-        )
+        due_messages(now)
+        .filter(pk=message_pk)
         .update(
             state=State.SENDING,
             lease_until=now + config.lease,
@@ -331,12 +344,10 @@ def _text(value) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
-# A database hiccup (SQLite busy past its timeout) must not leave a message that has left looking
-# unsent: recording the outcome is retried a few times before giving up.
-@retry(retries=5, backoff_delay=0.2)
 def _finish(message: Message, state: str, *, error: str = "") -> None:
     """Record a final state at once (the window in which a crash could send it twice ends
-    here). "Sent" wins over whatever else happened meanwhile: the server has the message."""
+    here), trying again on a database error (see FINISH_ATTEMPTS). "Sent" wins over whatever
+    else happened meanwhile: the server has the message."""
     changes = {
         "state": state,
         "lease_until": None,
@@ -347,7 +358,15 @@ def _finish(message: Message, state: str, *, error: str = "") -> None:
         changes["sent_at"] = timezone.now()
     if message.forget_body:
         changes.update(text_body="", html_body="")
-    Message.objects.filter(pk=message.pk).exclude(state=State.SENT).update(**changes)
+    unsent = Message.objects.filter(pk=message.pk).exclude(state=State.SENT)
+    for attempt in range(1, FINISH_ATTEMPTS + 1):
+        try:
+            unsent.update(**changes)
+            return
+        except DatabaseError:
+            if attempt == FINISH_ATTEMPTS:
+                raise
+            time.sleep(FINISH_PAUSE_SECONDS)
 
 
 def retry_later(
@@ -358,25 +377,23 @@ def retry_later(
     config: WorkerConfig,
     clock: Callable[[], dt.datetime] = database_now,
 ) -> dt.datetime | None:
-    """Put the message back to wait, and enqueue its next attempt after the back-off; only while
-    this claim (worker and attempt) still holds it."""
+    """Put the message back to wait until after the back-off, when a worker finds it due again;
+    only while this claim (worker and attempt) still holds it."""
     at = clock() + config.backoff(message.attempts)
-    with transaction.atomic():
-        released = Message.objects.filter(
-            pk=message.pk,
-            state=State.SENDING,
-            leased_by=worker_id[:100],
-            attempts=message.attempts,
-        ).update(
-            state=State.PENDING,
-            next_attempt_at=at,
-            lease_until=None,
-            leased_by="",
-            last_error=error[:2000],
-        )
-        if released != 1:
-            return None  # taken over meanwhile (our lease ran out): its new holder decides
-        schedule_delivery(message, at=at)
+    released = Message.objects.filter(
+        pk=message.pk,
+        state=State.SENDING,
+        leased_by=worker_id[:100],
+        attempts=message.attempts,
+    ).update(
+        state=State.PENDING,
+        next_attempt_at=at,
+        lease_until=None,
+        leased_by="",
+        last_error=error[:2000],
+    )
+    if released != 1:
+        return None  # taken over meanwhile (our lease ran out): its new holder decides
     return at
 
 
@@ -384,102 +401,9 @@ def send_again(message_pks, *, now: dt.datetime | None = None) -> int:
     """The admin asks for rejected messages to be tried once more (e.g. after a typo in an
     address was fixed at the mail server)."""
     now = now or timezone.now()
-    count = 0
     # A receipt's body is gone once it failed for good (it held the secret link): the customer
     # asks for a new link instead.
     rejected = Message.objects.filter(pk__in=message_pks, state=State.REJECTED)
-    for message in rejected.exclude(forget_body=True):
-        with transaction.atomic():
-            if Message.objects.filter(pk=message.pk, state=State.REJECTED).update(
-                state=State.PENDING, next_attempt_at=now, last_error=""
-            ):
-                schedule_delivery(message)
-                count += 1
-    return count
-
-
-# ---------------------------------------------------------------------------------------------
-# Recovering what a dead worker held
-
-
-class WorkerLost(Exception):
-    """Recorded on a task whose worker stopped while running it (killed, machine gone)."""
-
-
-def recover_lost_work(*, now: dt.datetime | None = None, config: WorkerConfig | None = None) -> int:
-    """Give every waiting message without a live task a new one; mark dead workers' tasks failed.
-
-    django-tasks leaves a task RUNNING when its worker dies and never retries it. A message is
-    waiting when it is due, or held under a lease that ran out. Its task is alive while READY, or
-    RUNNING for less than a lease (a delivery claims its message at once and ends within its
-    lease). Returns how many messages got a new task.
-    """
-    from django_tasks_db.models import DBTaskResult
-
-    config = config or current_config()
-    now = now or database_now()
-    waiting = list(
-        Message.objects.filter(
-            Q(state=State.PENDING, next_attempt_at__lte=now)
-            | Q(state=State.SENDING, lease_until__lt=now)
-        ).values_list("pk", "task_id")[:1000]
+    return rejected.exclude(forget_body=True).update(
+        state=State.PENDING, next_attempt_at=now, last_error=""
     )
-    task_ids = [task_id for _pk, task_id in waiting if task_id]
-    alive = {
-        str(pk)
-        for pk in DBTaskResult.objects.filter(pk__in=task_ids)
-        .filter(
-            Q(status=TaskResultStatus.READY)
-            | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - config.lease)
-        )
-        .values_list("pk", flat=True)
-    }
-    renewed = 0
-    for pk, task_id in waiting:
-        if task_id and _normal_uuid(task_id) in alive:
-            continue
-        with transaction.atomic():
-            message = (
-                Message.objects.filter(pk=pk, task_id=task_id)
-                .filter(
-                    Q(state=State.PENDING, next_attempt_at__lte=now)
-                    | Q(state=State.SENDING, lease_until__lt=now)
-                )
-                .first()
-            )
-            if message is None:
-                continue  # moved on meanwhile
-            if task_id:
-                _mark_lost(DBTaskResult.objects.filter(pk=task_id), now)
-            schedule_delivery(message)
-            renewed += 1
-    stale = DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING,
-        started_at__lt=now - dt.timedelta(seconds=config.stale_task_seconds),
-    )
-    _mark_lost(stale, now)
-    if renewed:
-        log.warning("gave %s waiting message(s) a new delivery task", renewed)
-    return renewed
-
-
-WORKER_LOST = f"{WorkerLost.__module__}.{WorkerLost.__qualname__}"
-
-
-def _mark_lost(tasks, now: dt.datetime) -> int:
-    return tasks.filter(status=TaskResultStatus.RUNNING).update(
-        status=TaskResultStatus.FAILED,
-        finished_at=now,
-        exception_class_path=WORKER_LOST,
-        traceback="WorkerLost: the worker running this task stopped before it finished; "
-        "its work was handed to another task.\n",
-    )
-
-
-def _normal_uuid(value: str) -> str:
-    import uuid
-
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        return str(value)

@@ -63,14 +63,11 @@ class Message(models.Model):
     leased_by = models.CharField(max_length=100, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    # The django-tasks task that delivers the next attempt; the sweep re-enqueues a message
-    # whose task is gone (failed, pruned, or held by a worker that died).
-    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            # The worker's claim: due messages, oldest first.
+            # The worker's search for due messages, oldest first.
             models.Index(
                 fields=["next_attempt_at", "id"],
                 condition=Q(state__in=["pending", "sending"]),
@@ -150,19 +147,19 @@ class DeadlineWarning(models.Model):
 
 
 class ScheduledJob(models.Model):
-    """A periodic job of the worker: when it is next due, and how its last run went.
+    """A periodic job of the worker: when it is next due, who runs it now, how its last run went.
 
-    Several workers (on several machines) share these rows; a worker enqueues a job only after
-    moving `next_run_at` on with a conditional UPDATE, so each run is enqueued once. The run's
-    task is kept: when its worker dies with it, the sweep runs the job again (for the same
-    moment, `last_enqueued_at`), so a daily job is not lost for the day.
+    Several workers (on several machines) share these rows; a worker runs a due job only after
+    taking its lease with a conditional UPDATE, and moves `next_run_at` on only when the run is
+    over (schedule.py). A worker that dies mid-run leaves `next_run_at` where it was: once the
+    lease runs out, another worker runs the job again, so a daily job is not lost for the day.
     """
 
     name = models.CharField(max_length=40, primary_key=True)
     next_run_at = models.DateTimeField()
-    # The django-tasks task of the latest run.
-    task_id = models.CharField(max_length=64, blank=True, default="")
-    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    # The worker running the job now, until when (the database's clock); empty between runs.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=64, blank=True)
     last_started_at = models.DateTimeField(null=True, blank=True)
     last_finished_at = models.DateTimeField(null=True, blank=True)
     last_ok = models.BooleanField(null=True)

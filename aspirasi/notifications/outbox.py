@@ -1,10 +1,9 @@
 """The one door every outgoing message goes through.
 
-Callers enqueue inside the transaction of the change that causes the message. The same
-transaction records the django-tasks task that will deliver it (the database backend writes it to
-the same database), so the change, its message and the order to send it commit together or not at
-all. The worker delivers after commit, with retries (delivery.py). Nothing here talks to a mail
-server.
+Callers enqueue inside the transaction of the change that causes the message, so the change and
+its message commit together or not at all. The row is the whole order to send: a worker finds it
+by its `next_attempt_at` once it is committed and delivers it, with retries (worker.py,
+delivery.py). Nothing here talks to a mail server.
 """
 
 from __future__ import annotations
@@ -63,9 +62,8 @@ def enqueue(
                 created_at=now,
                 # The worker's clock, not the event's: an event dated in the past or the future
                 # is still sent now.
-                next_attempt_at=timezone.now(),
+                next_attempt_at=_due_now(),
             )
-            schedule_delivery(message)
             return message
     except IntegrityError:
         if Message.objects.filter(key=key).exists():
@@ -73,17 +71,13 @@ def enqueue(
         raise
 
 
-def schedule_delivery(message: Message, at: dt.datetime | None = None) -> str:
-    """Enqueue the task that delivers `message` (not before `at`); call inside a transaction
-    that also records the message's state, so the two never disagree."""
-    from .tasks import deliver_message
-
-    task = deliver_message.using(run_after=at) if at is not None else deliver_message
-    result = task.enqueue(message.pk)
-    Message.objects.filter(pk=message.pk).update(task_id=str(result.id))
-    message.task_id = str(result.id)
-    return message.task_id
-
-
 def _safe(key: str) -> str:
     return "".join(c if c.isalnum() or c in ".-" else "." for c in key)
+
+
+def _due_now() -> dt.datetime:
+    """Now, to the millisecond below: SQLite's clock, which the worker compares due times
+    with, reads milliseconds, so a message written within the current millisecond would
+    otherwise wait for the next round."""
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from aspirasi.cases.choices import Status
 from aspirasi.channels.models import ChannelHealth
@@ -106,8 +104,6 @@ class WorkerStatus:
     rejected: QuerySet[Message]
     jobs: list[ScheduledJob]
     workers: list[tuple[WorkerBeat, bool]]
-    tasks: dict[str, int]
-    failed_tasks: QuerySet[DBTaskResult]
     channel_health: list[ChannelHealth]
 
     @property
@@ -123,7 +119,6 @@ def worker_status(now: dt.datetime | None = None) -> WorkerStatus:
     now = now or timezone.now()
     counts = dict(Message.objects.values_list("state").annotate(n=Count("pk")).order_by())
     waiting = Message.objects.filter(state__in=[State.PENDING, State.SENDING])
-    tasks = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("pk")).order_by())
     return WorkerStatus(
         now=now,
         counts=counts,
@@ -136,9 +131,5 @@ def worker_status(now: dt.datetime | None = None) -> WorkerStatus:
         rejected=Message.objects.filter(state=State.REJECTED).order_by("-id")[:20],
         jobs=list(ScheduledJob.objects.all()),
         workers=[(beat, is_alive(beat, now)) for beat in WorkerBeat.objects.all()[:20]],
-        tasks=tasks,
-        failed_tasks=DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).order_by(
-            "-finished_at"
-        )[:10],
         channel_health=list(ChannelHealth.objects.filter(channel="email")),
     )

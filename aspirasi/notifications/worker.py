@@ -1,11 +1,12 @@
-"""The worker process: runs django-tasks tasks from the database queue, and the schedule.
+"""The worker process: delivers the outbox and runs the periodic jobs, with no queue but the
+outbox and the jobs' rows themselves.
 
-One loop, in this order: enqueue the periodic jobs that are due (schedule.tick), claim one ready
-task the way django-tasks-db's own worker does (SELECT ... FOR UPDATE SKIP LOCKED on
-PostgreSQL, an exclusive transaction on SQLite) and run it with that worker's runner, then
-sleep when there was nothing to do. Any number of these may run, on any number of machines.
-What django-tasks does not do itself (retries, recovering a dead worker's work) the outbox does:
-see delivery.py.
+One loop, each round in this order: run the periodic jobs that are due (schedule.run_due), then
+take the oldest due message and deliver it (delivery.deliver), then sleep when there was nothing
+to do. Messages and jobs alike are claimed with a conditional UPDATE that sets a lease: whichever
+worker's UPDATE matched the row owns it, the others move on to the next. So any number of these
+may run, on any number of machines, and what a killed worker held is taken over once its lease
+has run out (delivery.py, schedule.py).
 """
 
 from __future__ import annotations
@@ -21,21 +22,28 @@ from django.db import OperationalError, close_old_connections, connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django_tasks_db.management.commands.db_worker import Worker as TaskRunner
-from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from . import schedule
+from .clock import database_now
 from .config import WorkerConfig, activate, worker_config
+from .delivery import deliver, due_messages
 from .models import WorkerBeat
 
 log = logging.getLogger("aspirasi.notifications")
 
 BEAT_SECONDS = 5.0
+# Due messages looked at per round: when other workers win the first ones, this one tries the
+# next instead of going back to sleep.
+CANDIDATES = 10
 
 
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(6)}"
+
+
+def is_locked(exc: OperationalError) -> bool:
+    """SQLite's "database is locked": another process held the write lock past the timeout."""
+    return "is locked" in str(exc).lower()
 
 
 class Worker:
@@ -45,32 +53,19 @@ class Worker:
         worker_id: str | None = None,
         config: WorkerConfig | None = None,
         run_schedule: bool = True,
-        backend_name: str = "default",
     ):
         self.worker_id = (worker_id or new_worker_id())[:64]
         self.config = config or worker_config()
         self.run_schedule = run_schedule
-        self.backend_name = backend_name
-        self.tasks_done = 0
-        self._counted = 0  # tasks already added to this worker's beat row
+        self.done = 0  # messages handled and jobs run
+        self._counted = 0  # of `done`, already added to this worker's beat row
         self._stop = threading.Event()
         self._last_beat = 0.0
-        # django-tasks-db's runner: calls the task, records success or failure, sends signals.
-        self._runner = TaskRunner(
-            queue_names=["*"],
-            interval=self.config.poll_seconds,
-            batch=False,
-            backend_name=backend_name,
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=self.worker_id,
-            excluded_queue_names=[],
-        )
 
     # -- the loop -------------------------------------------------------------------------
 
     def stop(self) -> None:
-        """Finish the task in hand, then leave the loop (SIGTERM, Ctrl-C)."""
+        """Finish the message or job in hand, then leave the loop (SIGTERM, Ctrl-C)."""
         self._stop.set()
 
     @property
@@ -78,8 +73,8 @@ class Worker:
         return self._stop.is_set()
 
     def run(self, *, until_idle: bool = False, max_seconds: float | None = None) -> int:
-        """Work until stopped (or, with `until_idle`, until nothing is ready); returns the
-        number of tasks run."""
+        """Work until stopped (or, with `until_idle`, until nothing is due); returns the number
+        of messages handled and jobs run."""
         activate(self.config)
         deadline = None if max_seconds is None else time.monotonic() + max_seconds
         self._beat(started=True)
@@ -101,37 +96,47 @@ class Worker:
         finally:
             self._beat(stopped=True)
             activate(None)
-            log.info("worker %s stopped after %s task(s)", self.worker_id, self.tasks_done)
-        return self.tasks_done
+            log.info(
+                "worker %s stopped after %s message(s) and job run(s)", self.worker_id, self.done
+            )
+        return self.done
 
     def run_once(self) -> bool:
-        """Enqueue due jobs, then run one ready task; False when there was none."""
+        """Run the due jobs, then deliver the oldest due message that no other worker took
+        first; False when there was nothing to do (or the database was busy: next round)."""
+        ran = 0
         if self.run_schedule:
-            try:
-                schedule.tick(config=self.config)
-            except OperationalError as exc:
-                if not is_locked_database_exception(exc):
-                    raise
-        task_result = self.claim_task()
-        if task_result is None:
-            return False
-        self._runner.run_task(task_result)
-        self.tasks_done += 1
-        return True
+            ran += self._guarded(self.run_jobs)
+        if not self.stopping:
+            ran += self._guarded(self.deliver_next)
+        return ran > 0
 
-    def claim_task(self) -> DBTaskResult | None:
-        tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+    def run_jobs(self) -> int:
+        return len(schedule.run_due(worker_id=self.worker_id, config=self.config))
+
+    def deliver_next(self) -> int:
+        """Deliver one due message, oldest first; 0 when none was left for this worker."""
+        due = due_messages(database_now()).order_by("next_attempt_at", "id")
+        for pk in due.values_list("pk", flat=True)[:CANDIDATES]:
+            outcome = deliver(pk, worker_id=self.worker_id, config=self.config)
+            if outcome.state != "skipped":  # skipped: another worker claimed it first
+                return 1
+        return 0
+
+    def _guarded(self, step) -> int:
+        """Run one step of the round; a failure costs the round, never the worker (what the
+        step held stays leased and is taken up again when its lease runs out)."""
         try:
-            with exclusive_transaction(tasks.db):
-                task_result = tasks.get_locked()
-                if task_result is not None:
-                    task_result.claim(self.worker_id)
-                return task_result
+            done = step()
         except OperationalError as exc:
-            # SQLite: another worker holds the write lock; try again on the next round.
-            if is_locked_database_exception(exc):
-                return None
-            raise
+            if not is_locked(exc):
+                log.exception("worker %s: database error", self.worker_id)
+            return 0  # SQLite busy: try again next round
+        except Exception:
+            log.exception("worker %s: %s failed", self.worker_id, step.__name__)
+            return 0
+        self.done += done
+        return done
 
     # -- being seen ------------------------------------------------------------------------
 
@@ -159,12 +164,12 @@ class Worker:
                 return
             WorkerBeat.objects.filter(worker_id=self.worker_id).update(
                 seen_at=now,
-                tasks_done=F("tasks_done") + (self.tasks_done - self._counted),
+                tasks_done=F("tasks_done") + (self.done - self._counted),
                 **({"stopped_at": now} if stopped else {}),
             )
-            self._counted = self.tasks_done
+            self._counted = self.done
         except OperationalError as exc:
-            if not is_locked_database_exception(exc):
+            if not is_locked(exc):
                 raise
 
 

@@ -13,8 +13,7 @@ FAST = {
     "LEASE_SECONDS": 5,
     "BACKOFF_SECONDS": 0.05,
     "BACKOFF_MAX_SECONDS": 0.2,
-    "SWEEP_SECONDS": 0.2,
-    "STALE_TASK_SECONDS": 10,
+    "JOB_LEASE_SECONDS": 10,
     "SLA_WATCH_SECONDS": 0.2,
 }
 
@@ -46,7 +45,8 @@ def mail_settings(settings, mail_server):
 
 @pytest.fixture
 def drain(mail_settings):
-    """Run a worker in this process until no task is ready (periodic jobs off)."""
+    """Run a worker in this process until no message is due (periodic jobs off); returns how
+    many messages it handled."""
 
     def run(**overrides) -> int:
         config = worker_config(**overrides)

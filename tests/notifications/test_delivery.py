@@ -5,20 +5,17 @@ taken over once its lease has run out."""
 import datetime as dt
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from aspirasi.channels.models import ChannelHealth
+from aspirasi.notifications import delivery
+from aspirasi.notifications.clock import database_now
 from aspirasi.notifications.config import worker_config
-from aspirasi.notifications.delivery import (
-    claim,
-    deliver,
-    recover_lost_work,
-    send_again,
-)
+from aspirasi.notifications.delivery import claim, deliver, send_again
 from aspirasi.notifications.models import Message
 from aspirasi.notifications.outbox import Outgoing, enqueue
+from aspirasi.notifications.worker import Worker
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +70,8 @@ def test_a_permanent_refusal_is_recorded_not_retried(mail_server, drain):
     message.refresh_from_db()
     assert message.state == State.REJECTED and message.attempts == 1
     assert "550" in message.last_error
-    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
+    assert drain() == 0  # nothing left to try
+    assert Message.objects.get(pk=message.pk).attempts == 1
     assert mail_server.received == []
     # Once the address works again, the admin sends it again, and it arrives.
     mail_server.handler.refuse = set()
@@ -111,60 +109,59 @@ def test_the_same_event_enqueued_twice_is_one_message(mail_server, drain):
     first = enqueue(outgoing(), key="t:once")
     assert enqueue(outgoing(), key="t:once") is None
     drain()
-    # A stray second task for a message already sent does nothing.
+    # A stray second delivery of a message already sent does nothing.
     assert deliver(first.pk).state == "skipped"
     assert len(mail_server.received) == 1
 
 
-def test_a_message_held_by_a_dead_worker_is_taken_over_after_its_lease(
-    mail_server, drain, mail_settings
-):
+def test_a_message_held_by_a_dead_worker_is_taken_over_after_its_lease(mail_server, drain):
     config = worker_config()
     message = enqueue(outgoing(), key="t:dead")
-    # A worker claims the task and the message, then dies (nothing more happens).
-    task = DBTaskResult.objects.get(pk=message.task_id)
-    task.claim("dead-worker")
-    started = timezone.now()
-    assert claim(message.pk, worker_id="dead-worker", now=started, config=config)
-    drain()
+    # A worker claims the message, then dies (nothing more happens).
+    assert claim(message.pk, worker_id="dead-worker", now=database_now(), config=config)
+    assert drain() == 0
     assert mail_server.received == []  # its lease still holds: nobody else may send it
 
-    # The sweep, once the lease has run out, hands the message to a new task.
-    later = started + config.lease + dt.timedelta(seconds=1)
-    assert recover_lost_work(now=later, config=config) == 1
-    task.refresh_from_db()
-    assert task.status == TaskResultStatus.FAILED
-    assert task.exception_class_path.endswith("WorkerLost")
-    assert recover_lost_work(now=later, config=config) == 0  # the new task is alive
-    # The worker's own clock has not reached `later`: claim as if it had.
+    # The lease runs out (by the database's clock); the next worker round takes the message.
     Message.objects.filter(pk=message.pk).update(
-        lease_until=timezone.now() - dt.timedelta(seconds=1)
+        lease_until=database_now() - dt.timedelta(seconds=1)
     )
-    drain()
+    assert drain() == 1
     message.refresh_from_db()
     assert message.state == State.SENT and message.attempts == 2
+    assert message.leased_by == ""
     assert len(mail_server.received) == 1
 
 
-def test_a_waiting_message_whose_task_was_lost_gets_a_new_one(mail_server, drain):
-    message = enqueue(outgoing(), key="t:lost-task")
-    DBTaskResult.objects.filter(pk=message.task_id).delete()  # pruned, or never written
-    drain()
-    assert mail_server.received == []
-    assert recover_lost_work() == 1
-    drain()
+def test_the_worker_sends_the_oldest_due_message_first_and_none_before_it_is_due(
+    mail_server, drain
+):
+    now = database_now()
+    later = enqueue(outgoing("later@example.com"), key="t:later")
+    older = enqueue(outgoing("older@example.com"), key="t:older")
+    waiting = enqueue(outgoing("waiting@example.com"), key="t:waiting")
+    due = {later.pk: now - dt.timedelta(seconds=5), older.pk: now - dt.timedelta(seconds=50)}
+    for pk, at in {**due, waiting.pk: now + dt.timedelta(hours=1)}.items():
+        Message.objects.filter(pk=pk).update(next_attempt_at=at)
+    assert drain() == 2
+    assert [m.to for m in mail_server.received] == ["older@example.com", "later@example.com"]
+    assert Message.objects.get(pk=waiting.pk).state == State.PENDING  # its retry is not due yet
+
+
+def test_a_locked_database_during_a_claim_means_try_again_next_round(
+    mail_server, mail_settings, monkeypatch
+):
+    message = enqueue(outgoing(), key="t:locked")
+    real_claim = delivery.claim
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    worker = Worker(worker_id="w", config=worker_config(), run_schedule=False)
+    monkeypatch.setattr(delivery, "claim", locked)
+    assert worker.run_once() is False  # nothing done: the worker sleeps, then looks again
+    assert Message.objects.get(pk=message.pk).state == State.PENDING
+    monkeypatch.setattr(delivery, "claim", real_claim)
+    assert worker.run_once() is True
     assert Message.objects.get(pk=message.pk).state == State.SENT
     assert len(mail_server.received) == 1
-
-
-def test_a_task_left_running_by_a_dead_worker_is_marked_failed(mail_settings):
-    config = worker_config()
-    message = enqueue(outgoing(), key="t:stale")
-    task = DBTaskResult.objects.get(pk=message.task_id)
-    task.claim("dead-worker")
-    Message.objects.filter(pk=message.pk).update(state=State.SENT)  # nothing left to recover
-    recover_lost_work(
-        now=timezone.now() + dt.timedelta(seconds=config.stale_task_seconds + 1), config=config
-    )
-    task.refresh_from_db()
-    assert task.status == TaskResultStatus.FAILED

@@ -6,8 +6,6 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from aspirasi.cases.walking import holder_of
 from aspirasi.channels.models import ChannelHealth
@@ -70,7 +68,7 @@ def test_the_admin_sees_queue_length_last_runs_and_failures(client, mail_server,
     enqueue(Outgoing("case_closed", "nobody@example.com", "Ditutup", "Isi."), key="s:1")
     drain()
     # Every job runs once (intervals long enough that none comes due again meanwhile).
-    config = worker_config(sweep_seconds=600, sla_watch_seconds=600)
+    config = worker_config(sla_watch_seconds=600)
     Worker(worker_id="status-worker", config=config, run_schedule=True).run(until_idle=True)
     enqueue(Outgoing("case_closed", "waiting@example.com", "Ditutup", "Isi."), key="s:2")
     client.force_login(admin)
@@ -79,7 +77,7 @@ def test_the_admin_sees_queue_length_last_runs_and_failures(client, mail_server,
     assert page.status_code == 200
     assert '<dd id="queue-length"><strong>1</strong>' in body
     assert "nobody@example.com" in body and "550" in body  # the failure, and why
-    assert "sla_watch" in body and "outbox_sweep" in body  # the periodic jobs and their runs
+    assert "sla_watch" in body and "daily_digest" in body  # the periodic jobs and their runs
     assert "status-worker" in body
     assert Message.objects.filter(state="rejected").count() == 1
 
@@ -124,12 +122,7 @@ def test_a_digest_lost_with_its_worker_is_sent_later_that_morning(
     clerk, next_desk = holder_of(first, monday.date()), holder_of(third, monday.date())
     config = worker_config()
     ScheduledJob.objects.create(name="daily_digest", next_run_at=monday)
-    assert schedule.tick(now=monday, config=config) == ["daily_digest"]
-    job = ScheduledJob.objects.get(name="daily_digest")
-    assert job.next_run_at == at(2026, 11, 10, 7, 30)  # moved on: tick will not run it again
     # A worker takes the run and dies after the first official's digest.
-    lost_task = DBTaskResult.objects.get(pk=job.task_id)
-    lost_task.claim("doomed")
     written = []
     original = compose.daily_digest
 
@@ -141,23 +134,23 @@ def test_a_digest_lost_with_its_worker_is_sent_later_that_morning(
 
     monkeypatch.setattr(compose, "daily_digest", digest_then_die)
     with pytest.raises(Killed):
-        schedule.run_job("daily_digest", now=monday)
+        schedule.run_due(worker_id="doomed", now=monday, config=config)
     monkeypatch.undo()
     assert written == [clerk.email]
     assert Message.objects.filter(kind="daily_digest").count() == 1
+    job = ScheduledJob.objects.get(name="daily_digest")
+    assert (job.next_run_at, job.leased_by) == (monday, "doomed")  # not moved on, still held
 
-    # Within the stale time the run may still be going: the sweep leaves it alone.
-    assert schedule.recover_lost_runs(config=config) == []
-    # Past it, the sweep runs the job again, as of that morning.
-    later = timezone.now() + dt.timedelta(seconds=config.stale_task_seconds + 1)
-    assert "run again: daily_digest" in schedule.run_job("outbox_sweep", now=later)
-    lost_task.refresh_from_db()
-    assert lost_task.status == TaskResultStatus.FAILED
-    assert lost_task.exception_class_path.endswith("WorkerLost")
-    assert schedule.recover_lost_runs(now=later, config=config) == []  # repeated once
-    drain()
+    # While the lease holds the run may still be going: no other worker starts it.
+    assert schedule.run_due(worker_id="heir", now=monday + dt.timedelta(seconds=1)) == []
+    # Once it ran out, another worker runs the job again, that same morning.
+    later = monday + config.job_lease + dt.timedelta(seconds=1)
+    assert schedule.run_due(worker_id="heir", now=later, config=config) == ["daily_digest"]
+    assert schedule.run_due(worker_id="heir", now=later, config=config) == []  # once
     job.refresh_from_db()
     assert job.last_ok is True and job.last_result == "1 digest(s)"  # only the missing one
+    assert (job.next_run_at, job.leased_by) == (at(2026, 11, 10, 7, 30), "")
+    drain()
     for address in (clerk.email, next_desk.email):
         digests = [m for m in mail_server.to(address) if "hari ini" in m.subject]
         assert len(digests) == 1, address
@@ -167,16 +160,43 @@ def test_a_digest_lost_with_its_worker_is_sent_later_that_morning(
 
 def test_a_run_that_failed_with_an_error_is_not_repeated(desks, mail_settings, monkeypatch):
     config = worker_config()
-    ScheduledJob.objects.create(name="daily_digest", next_run_at=at(2026, 11, 9, 7, 30))
-    schedule.tick(now=at(2026, 11, 9, 7, 30), config=config)
+    monday = at(2026, 11, 9, 7, 30)
+    ScheduledJob.objects.create(name="daily_digest", next_run_at=monday)
     monkeypatch.setitem(
         schedule.JOBS, "daily_digest", dataclasses.replace(schedule.JOBS["daily_digest"], run=_fail)
     )
-    Worker(worker_id="w", config=config, run_schedule=False).run(until_idle=True)
+    assert schedule.run_due(worker_id="w", now=monday, config=config) == ["daily_digest"]
     job = ScheduledJob.objects.get(name="daily_digest")
-    assert job.last_ok is False and "RuntimeError" in job.last_error
-    later = timezone.now() + dt.timedelta(seconds=config.stale_task_seconds + 1)
-    assert schedule.recover_lost_runs(now=later, config=config) == []
+    assert job.last_ok is False and "RuntimeError" in job.last_error and job.failures == 1
+    # Moved on to the next working morning and let go, like a run that went well.
+    assert (job.next_run_at, job.leased_by) == (at(2026, 11, 10, 7, 30), "")
+    later = monday + config.job_lease + dt.timedelta(seconds=1)
+    assert schedule.run_due(worker_id="w", now=later, config=config) == []
+
+
+def test_a_run_that_outlived_its_lease_leaves_the_record_to_the_worker_that_took_over(
+    mail_settings, monkeypatch
+):
+    config = worker_config()
+    monday = at(2026, 11, 9, 7, 30)
+    taken_over_at = monday + config.job_lease + dt.timedelta(seconds=1)
+    ScheduledJob.objects.create(name="sla_watch", next_run_at=monday)
+
+    def slow_run(now):
+        # This worker's run takes longer than its lease; another worker takes the job over.
+        if now == monday:
+            assert schedule.run_due(worker_id="heir", now=taken_over_at, config=config)
+        return f"run at {now:%H:%M:%S}"
+
+    monkeypatch.setitem(
+        schedule.JOBS, "sla_watch", dataclasses.replace(schedule.JOBS["sla_watch"], run=slow_run)
+    )
+    assert schedule.run_due(worker_id="slow", now=monday, config=config) == ["sla_watch"]
+    job = ScheduledJob.objects.get(name="sla_watch")
+    # The heir's run is the one recorded, and the next run counts from it.
+    assert job.last_result == f"run at {taken_over_at:%H:%M:%S}"
+    assert job.next_run_at == taken_over_at + dt.timedelta(seconds=config.sla_watch_seconds)
+    assert job.leased_by == ""
 
 
 def _fail(now):

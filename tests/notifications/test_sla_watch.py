@@ -209,8 +209,8 @@ def test_the_worker_schedule_runs_the_watch(desks, drain, mail_settings):
     make_case(now=TUESDAY_9)  # long overdue by the real clock
     config = worker_config()
     schedule.ensure_jobs(config=config)
-    assert "sla_watch" in schedule.tick(config=config)
-    assert schedule.tick(config=config) == []  # not due again yet: enqueued once
+    assert "sla_watch" in schedule.run_due(worker_id="w", config=config)
+    assert schedule.run_due(worker_id="w", config=config) == []  # not due again yet: run once
     drain()
     job = ScheduledJob.objects.get(name="sla_watch")
     assert job.last_ok is True and job.last_finished_at is not None

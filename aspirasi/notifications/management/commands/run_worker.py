@@ -1,9 +1,11 @@
-"""manage.py run_worker: deliver the outbox and run the schedule (SLA watch, sweep, digest).
+"""manage.py run_worker: deliver the outbox and run the periodic jobs (SLA watch, daily digest).
 
 Start one next to the web server (scripts/run.sh does), or any number on other machines against
-the same database. SIGTERM or Ctrl-C finishes the task in hand and stops; a second one stops at
-once. A worker killed outright loses nothing: what it held is taken over after its lease. A send
-never outlives its lease: each SMTP session ends within half of it (see lease_warnings).
+the same database: they share the outbox and the jobs by leasing rows (worker.py), with no other
+queue. SIGTERM or Ctrl-C finishes the message or job in hand and stops; a second one stops at
+once. A worker killed outright loses nothing: the message or job it held is taken up again by
+another worker (or itself, restarted) once its lease has run out. A send never outlives its
+lease: each SMTP session ends within half of it (see lease_warnings).
 """
 
 from __future__ import annotations
@@ -46,18 +48,17 @@ class Command(BaseCommand):
         parser.add_argument("--lease", type=float, help="seconds a message being sent is held")
         parser.add_argument("--backoff", type=float, help="first retry wait, in seconds")
         parser.add_argument("--backoff-max", type=float, help="longest retry wait, in seconds")
-        parser.add_argument(
-            "--sweep-every", type=float, help="seconds between sweeps for lost work"
-        )
         parser.add_argument("--sla-every", type=float, help="seconds between SLA watch runs")
         parser.add_argument(
-            "--stale-task", type=float, help="seconds after which a RUNNING task is taken as lost"
+            "--job-lease",
+            type=float,
+            help="seconds a periodic job's run is held; a job whose worker died runs again after",
         )
         parser.add_argument(
-            "--no-schedule", action="store_true", help="run tasks only, no periodic jobs"
+            "--no-schedule", action="store_true", help="deliver messages only, no periodic jobs"
         )
         parser.add_argument(
-            "--until-idle", action="store_true", help="stop when no task is ready (for scripts)"
+            "--until-idle", action="store_true", help="stop when nothing is due (for scripts)"
         )
 
     def handle(self, *args, **options) -> None:
@@ -66,9 +67,8 @@ class Command(BaseCommand):
             lease_seconds=options["lease"],
             backoff_seconds=options["backoff"],
             backoff_max_seconds=options["backoff_max"],
-            sweep_seconds=options["sweep_every"],
             sla_watch_seconds=options["sla_every"],
-            stale_task_seconds=options["stale_task"],
+            job_lease_seconds=options["job_lease"],
         )
         worker = Worker(
             worker_id=options["worker_id"], config=config, run_schedule=not options["no_schedule"]
@@ -87,4 +87,6 @@ class Command(BaseCommand):
             self.stdout.write(f"worker {worker.worker_id} running (Ctrl-C to stop)")
         done = worker.run(until_idle=options["until_idle"])
         if options["verbosity"] >= 1:
-            self.stdout.write(f"worker {worker.worker_id} stopped after {done} task(s)")
+            self.stdout.write(
+                f"worker {worker.worker_id} stopped after {done} message(s) and job run(s)"
+            )
