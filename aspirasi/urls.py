@@ -13,6 +13,7 @@ urlpatterns = [
     path("meja/catatan/", include("aspirasi.notes.urls")),
     path("meja/pengaturan/", include("aspirasi.administration.urls")),
     path("meja/sarana/", include("aspirasi.channels.urls")),
+    path("meja/sop/", include("aspirasi.revisions.urls")),
     path("meja/", include("aspirasi.desk.urls")),
     path("meja/", include("aspirasi.printing.urls")),
     path("notifikasi/", include("aspirasi.notifications.urls")),

@@ -7,8 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = "Aspirasi"
 
     def ready(self) -> None:
-        # Load and check the SOP file (revision 1 of a new database) at start-up: a broken file stops the system here, with a
-        # message that names the step and the field at fault.
+        # Load and check the SOP file (revision 1 of a new database) at start-up: a broken file
+        # stops the system here, with a message that names the step and the field at fault.
         from aspirasi.sop.definition import SopDefinitionError
         from aspirasi.sop.registry import file_sop
 

@@ -135,8 +135,10 @@ def change_step(draft: SopRevision, user, key: str, change: StepChange) -> SopRe
     errors = {}
     try:
         parse_time_standard(change.time)
-    except ValueError as exc:
-        errors["time"] = str(exc)
+    except ValueError:
+        errors["time"] = _(
+            "Write the time standard as “10 menit”, “2 jam”, “1 hari” or “disesuaikan”."
+        )
     sop = check(draft.source)
     if change.actor not in sop.roles:
         errors["actor"] = _("Choose a role.")

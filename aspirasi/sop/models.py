@@ -69,10 +69,6 @@ class SopRevision(models.Model):
     def __str__(self) -> str:
         return f"Revisi {self.number}" if self.number else f"Draf #{self.pk}"
 
-    @property
-    def is_approved(self) -> bool:
-        return self.state == self.State.APPROVED
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             stored = SopRevision.objects.filter(pk=self.pk).values_list("state", flat=True).first()
@@ -85,3 +81,7 @@ class SopRevision(models.Model):
         if self.is_approved:
             raise RevisionFrozen(f"revision {self.number} is approved and cannot be deleted")
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
