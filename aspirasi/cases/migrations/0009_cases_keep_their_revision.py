@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(triggers.drop_on_sqlite, migrations.RunPython.noop),
+        migrations.RunPython(triggers.drop_on_sqlite, triggers.recreate_on_sqlite),
         migrations.AddField(
             model_name="aspiration",
             name="revision",
@@ -68,5 +68,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["step_key", "done_at"], name="trail_step_key_done"),
         ),
         # SQLite's triggers were dropped for the rebuilds above: put them back.
-        migrations.RunPython(triggers.recreate_on_sqlite, migrations.RunPython.noop),
+        migrations.RunPython(triggers.recreate_on_sqlite, triggers.drop_on_sqlite),
     ]
