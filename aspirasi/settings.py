@@ -6,6 +6,7 @@ ASPIRASI_SECRET_KEY, ASPIRASI_DEBUG=0, ASPIRASI_ALLOWED_HOSTS and DATABASE_URL (
 
 import datetime as dt
 import os
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -144,10 +145,17 @@ INSTALLED_APPS = [
     "aspirasi.board",
     "aspirasi.mailintake",
     "aspirasi.administration",
+    "aspirasi.backups",
+    "aspirasi.health",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself: hashed names, pre-compressed, cached for a year.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed too. CSRF tokens are masked anew on every response, which is Django's
+    # answer to BREACH for compressed pages.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,22 +215,55 @@ ASPIRASI_SOP_RECHECK_SECONDS = env_number("ASPIRASI_SOP_RECHECK_SECONDS", 10)
 ASPIRASI_SITE_URL = os.environ.get("ASPIRASI_SITE_URL", "http://127.0.0.1:8000")
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-MEDIA_ROOT = DATA_DIR / "media"
+STATIC_ROOT = Path(os.environ.get("ASPIRASI_STATIC_ROOT", DATA_DIR / "static"))
+MEDIA_ROOT = Path(os.environ.get("ASPIRASI_MEDIA_ROOT", DATA_DIR / "media"))
+# The demo and the tests serve static files from the apps (WhiteNoise looks there with DEBUG on)
+# and have no collected copy; WhiteNoise's warning about the missing folder says nothing then.
+WHITENOISE_USE_FINDERS = DEBUG
+if DEBUG:
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+# With DEBUG off, `manage.py collectstatic` writes hashed, compressed copies that WhiteNoise serves
+# with far-future caching (scripts/serve.sh runs it); the demo serves the files as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
+# Production is served over HTTPS (TLS at nginx in front, docs/deploy.md). ASPIRASI_HTTPS=0 is
+# for plain http on a closed network or loopback: no redirect, no secure-only cookies, no HSTS
+# (and `check --deploy` says so).
+HTTPS = env_bool("ASPIRASI_HTTPS", not DEBUG)
+if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("ASPIRASI_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_number("ASPIRASI_HSTS_SECONDS", 31536000, kind=int)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("ASPIRASI_BEHIND_PROXY", False):
-        # Only when a reverse proxy in front sets this header itself (and strips the client's).
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if env_bool("ASPIRASI_BEHIND_PROXY", False):
+    # Only when a reverse proxy in front sets this header itself (and strips the client's).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# /sehat/ (aspirasi/health): 200 when the database answers, a worker was seen lately, the data
+# disk has room and the last backup is recent; else 503. The admin, or whoever sends this token
+# (Authorization: Bearer ...), gets JSON naming what is wrong.
+ASPIRASI_HEALTH_TOKEN = os.environ.get("ASPIRASI_HEALTH_TOKEN", "")
+ASPIRASI_HEALTH_MIN_FREE_MB = env_number("ASPIRASI_HEALTH_MIN_FREE_MB", 500)
+ASPIRASI_HEALTH_WORKER_SECONDS = env_number("ASPIRASI_HEALTH_WORKER_SECONDS", 120)
+
+# Backups (manage.py backup / restore): where the worker's nightly backup goes (none when empty),
+# how many it keeps, when /sehat/ calls the last one too old, and the key file that encrypts them.
+ASPIRASI_BACKUP_DIR = os.environ.get("ASPIRASI_BACKUP_DIR", "")
+ASPIRASI_BACKUP_KEEP = env_number("ASPIRASI_BACKUP_KEEP", 14, kind=int, minimum=1)
+ASPIRASI_BACKUP_MAX_AGE_HOURS = env_number("ASPIRASI_BACKUP_MAX_AGE_HOURS", 26)
+ASPIRASI_BACKUP_KEY_FILE = os.environ.get("ASPIRASI_BACKUP_KEY_FILE", "")
 
 LOGGING = {
     "version": 1,
@@ -255,6 +296,18 @@ ASPIRASI_IMAP_PASSWORD = os.environ.get("ASPIRASI_IMAP_PASSWORD", "")
 ASPIRASI_IMAP_MAILBOX = os.environ.get("ASPIRASI_IMAP_MAILBOX", "INBOX")
 ASPIRASI_IMAP_SSL = env_bool("ASPIRASI_IMAP_SSL", True)
 ASPIRASI_IMAP_TIMEOUT = env_number("ASPIRASI_IMAP_TIMEOUT", 30)
+# A larger message is refused and nothing of it is stored (the pipe bounces it with this limit).
+ASPIRASI_MAIL_MAX_BYTES = env_number("ASPIRASI_MAIL_MAX_BYTES", 25 * 1024 * 1024, kind=int)
+# The authserv-id of the Authentication-Results header the site's own MTA adds (e.g.
+# "mx.ft.unmul.ac.id"); empty: no such header is trusted. With it set, a message that fails
+# SPF/DMARC alignment gets no receipt and joins no case.
+ASPIRASI_MAIL_TRUSTED_AUTHSERV_ID = os.environ.get("ASPIRASI_MAIL_TRUSTED_AUTHSERV_ID", "").strip()
+# Automatic messages to one customer address (receipts, lost links, survey invitations) at most
+# per hour and per day; further ones are held back (0: no limit). An official's answer never is.
+ASPIRASI_MAIL_LIMITS = {
+    "PER_HOUR": env_number("ASPIRASI_MAIL_LIMIT_PER_HOUR", 5, kind=int),
+    "PER_DAY": env_number("ASPIRASI_MAIL_LIMIT_PER_DAY", 20, kind=int),
+}
 
 # Background work (manage.py run_worker): workers lease due rows of the outbox and of the periodic
 # jobs (SLA watch, daily digest) straight from the database; there is no other queue. Every

@@ -5,6 +5,7 @@ from aspirasi.desk.signin import SignInView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sehat/", include("aspirasi.health.urls")),
     # The Django admin signs in through the same throttled form as the desk.
     path("admin/login/", SignInView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),

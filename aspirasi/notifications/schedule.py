@@ -76,11 +76,51 @@ def _digest(now: dt.datetime) -> str:
     return f"{send_daily_digests(now=now)} digest(s)"
 
 
+# The nightly backup, at this hour of the faculty's night (when nobody works).
+BACKUP_HOUR = 1
+
+
+def _next_night(now: dt.datetime, config: WorkerConfig) -> dt.datetime:
+    local = timezone.localtime(now)
+    tonight = local.replace(hour=BACKUP_HOUR, minute=0, second=0, microsecond=0)
+    return tonight if tonight > local else tonight + dt.timedelta(days=1)
+
+
+def _first_backup(now: dt.datetime, config: WorkerConfig) -> dt.datetime:
+    """At once when the backup directory holds no archive yet, else tonight."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from aspirasi.backups.archive import latest_backup
+
+    directory = settings.ASPIRASI_BACKUP_DIR
+    if directory and latest_backup(Path(directory)) is None:
+        return now
+    return _next_night(now, config)
+
+
+def _backup(now: dt.datetime) -> str:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from aspirasi.backups.archive import make_backup, prune
+
+    if not settings.ASPIRASI_BACKUP_DIR:
+        return "no backup directory set (ASPIRASI_BACKUP_DIR)"
+    key = settings.ASPIRASI_BACKUP_KEY_FILE
+    path = make_backup(Path(settings.ASPIRASI_BACKUP_DIR), key_file=Path(key) if key else None)
+    deleted = prune(path.parent, settings.ASPIRASI_BACKUP_KEEP)
+    return f"{path.name}; {len(deleted)} old archive(s) deleted"
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in [
         Job("sla_watch", _sla_watch, _every("sla_watch_seconds"), _now),
         Job("daily_digest", _digest, _next_working_morning, _this_or_next_opening),
+        Job("backup", _backup, _next_night, _first_backup),
     ]
 }
 
