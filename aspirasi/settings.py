@@ -163,6 +163,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "aspirasi.web.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "aspirasi.urls"
