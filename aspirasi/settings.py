@@ -191,6 +191,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# A password link (a reset, or a new account's first password) works once and for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# An expired form: the user's language, and what they typed given back (aspirasi/web/csrf.py).
+CSRF_FAILURE_VIEW = "aspirasi.web.csrf.csrf_failure"
 LOGIN_URL = "desk:login"
 LOGIN_REDIRECT_URL = "desk:inbox"
 LOGOUT_REDIRECT_URL = "public:home"
@@ -350,14 +354,20 @@ ASPIRASI_RATE_LIMITS = {
     "lost_link_address": (1, 600),
     "clarify": (20, 3600),
     "survey": (20, 3600),
-    # Failed staff sign-ins, per client address and per user name.
+    # Failed staff sign-ins (aspirasi/desk/signin.py): per client address; per user name, which
+    # once exceeded leaves each address only "signin_user_address" failures at that name, so a
+    # stranger cannot lock an official out of their own address.
     "signin": (20, 900),
     "signin_user": (10, 900),
+    "signin_user_address": (3, 900),
+    # Requests for a password link, per client address and per e-mail address asked for.
+    "password_reset": (5, 3600),
+    "password_reset_email": (3, 3600),
 }
 # Attachments (aspirasi/attachments): how many files per aspiration and how large each may be.
 ASPIRASI_ATTACHMENT_MAX_FILES = 3
 ASPIRASI_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-# Django refuses (400) a request carrying more files than this before anything is parsed; the
-# form's own limit above gives the friendly message. A body-size cap belongs in the proxy in
-# front (e.g. nginx client_max_body_size 20m).
-DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Django refuses (400) a request carrying more files than this before anything is parsed, and
+# the typed text is lost with it; up to here, the form's own limit above refuses kindly with the
+# text kept. A body-size cap belongs in the proxy in front (nginx client_max_body_size 20m).
+DATA_UPLOAD_MAX_NUMBER_FILES = 100

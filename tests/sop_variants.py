@@ -113,6 +113,26 @@ def renamed(text: str = REAL_TEXT) -> str:
     return re.sub(r"(?m)^\[(?P<kind>roles|closures)\.(?P<name>[a-z_]+)\]", table, text)
 
 
+def without_reading_every_case(*roles: str, text: str = REAL_TEXT) -> str:
+    """These roles no longer read every case (decision 11): they read what passes their desks
+    and what waits below them."""
+    for role in roles:
+        section = re.compile(rf"(\[roles\.{role}\]\n(?:[^\[\n].*\n)*?)reads_every_case = true\n")
+        text, changed = section.subn(r"\1", text)
+        assert changed == 1, role
+    return text
+
+
+def with_superior(position: str, superior: str, text: str = REAL_TEXT) -> str:
+    """The position's superior line (decision 16) leads to another position."""
+    section = re.compile(
+        rf'(\[positions\.{position}\]\n(?:[^\[\n].*\n)*?)superior = "[a-z_0-9]+"\n'
+    )
+    text, changed = section.subn(rf'\1superior = "{superior}"\n', text)
+    assert changed == 1, position
+    return text
+
+
 VARIANTS = {
     "second_validation": with_second_validation,
     "forwarding_by_the_clerk": with_forwarding_by_the_clerk,

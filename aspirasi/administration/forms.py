@@ -1,9 +1,10 @@
-"""The office screens' forms. Field rules live in services.py; the forms only ask them and put
-each complaint beside its field."""
+"""The office screens' forms. Field rules live in services.py (accounts.py for accounts); the
+forms only ask them and put each complaint beside its field."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from aspirasi.cases.models import Category
@@ -11,7 +12,7 @@ from aspirasi.clock.models import CalendarDay
 from aspirasi.officials.models import Holding, LanguagePreference, position_choices
 from aspirasi.web.forms import PersonField
 
-from . import services
+from . import accounts, services
 
 
 def _date_widget() -> forms.DateInput:
@@ -243,3 +244,81 @@ class LanguagePreferenceForm(forms.ModelForm):
         model = LanguagePreference
         fields = ["language"]
         widgets = {"language": forms.RadioSelect}
+
+
+class AccountForm(RuleForm):
+    """A new account. Its rules (a user name and an address no other account has, the
+    password validators) are in accounts.py."""
+
+    LINK, PASSWORD = "link", "password"
+
+    name = forms.CharField(label=_("full name"), max_length=150)
+    username = forms.CharField(
+        label=_("user name"),
+        max_length=150,
+        help_text=_("Used to sign in; letters, digits and . _ - only. Cannot change later."),
+    )
+    email = forms.EmailField(
+        label=_("e-mail address"),
+        help_text=_("Cases, warnings and password links are sent here."),
+    )
+    password_choice = forms.ChoiceField(
+        label=_("password"),
+        widget=forms.RadioSelect,
+        initial=LINK,
+        choices=[
+            (LINK, _("E-mail the official a link to choose their own password")),
+            (PASSWORD, _("Type an initial password and tell it to the official")),
+        ],
+    )
+    password = forms.CharField(
+        label=_("initial password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Only with an initial password; the official changes it under “My account”."),
+    )
+
+    def clean_username(self) -> str:
+        # Sign-in names are kept in lower case: the same name however it is typed.
+        return self.cleaned_data["username"].strip().lower()
+
+    def clean_email(self) -> str:
+        return get_user_model().objects.normalize_email(self.cleaned_data["email"].strip())
+
+    def clean(self):
+        data = super().clean()
+        self.add_rule_errors(
+            accounts.check_new_account(data.get("username", ""), data.get("email", ""))
+        )
+        if data.get("password_choice") == self.PASSWORD:
+            self._check_password(data)
+        else:
+            data["password"] = ""
+        return data
+
+    def _check_password(self, data) -> None:
+        if not data.get("password"):
+            self.add_error("password", _("Type the initial password, or choose to send a link."))
+            return
+        self.add_rule_errors(
+            accounts.check_password(
+                data["password"],
+                username=data.get("username", ""),
+                name=data.get("name", ""),
+                email=data.get("email", ""),
+            )
+        )
+
+
+class AccountSwitchForm(RuleForm):
+    """Switching an account off or on: no fields, only the rule's answer."""
+
+    def __init__(self, *args, account, actor, active: bool, **kwargs):
+        self.account, self.actor, self.active = account, actor, active
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        self.add_rule_errors(accounts.check_switch(self.account, self.actor, active=self.active))
+        return data

@@ -22,4 +22,8 @@ urlpatterns = [
     path("kalender/<int:pk>/", views.calendar_day_edit, name="calendar_day_edit"),
     path("kalender/<int:pk>/hapus/", views.calendar_day_delete, name="calendar_day_delete"),
     path("bahasa-surel/", views.my_language, name="my_language"),
+    path("akun/", views.account_list, name="accounts"),
+    path("akun/baru/", views.account_new, name="account_new"),
+    path("akun/<int:pk>/nonaktifkan/", views.account_off, name="account_off"),
+    path("akun/<int:pk>/aktifkan/", views.account_on, name="account_on"),
 ]

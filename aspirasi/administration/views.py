@@ -4,6 +4,7 @@ the faculty calendar. Kept by the office admin (see permissions.py); rules in se
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from aspirasi.clock.models import CalendarDay
 from aspirasi.officials.models import Acting, Holding, LanguagePreference
 from aspirasi.web.access import official_required
 
-from . import forms, services
+from . import accounts, forms, services
 from .permissions import administration_required
 
 GET = ["GET", "HEAD"]
@@ -285,3 +286,84 @@ def my_language(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your e-mails will be written in the language you chose."))
         return redirect("administration:my_language")
     return _page(request, "administration/my_language.html", {}, form)
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts: created, switched off and on again, never deleted (accounts.py)
+
+
+@require_http_methods(GET)
+@administration_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "administration/accounts.html", {"rows": accounts.accounts_overview()})
+
+
+@require_http_methods(GET_POST)
+@administration_required
+def account_new(request: HttpRequest) -> HttpResponse:
+    form = forms.AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = accounts.create_account(
+            name=data["name"],
+            username=data["username"],
+            email=data["email"],
+            password=data["password"],
+        )
+        values = {"name": services.person(user), "email": user.email}
+        if data["password"]:
+            messages.success(request, _("The account of %(name)s is made.") % values)
+        else:
+            messages.success(
+                request,
+                _("The account of %(name)s is made; a link to choose a password goes to %(email)s.")
+                % values,
+            )
+        messages.info(request, _("Appoint them to a position under “Officials and positions”."))
+        return redirect("administration:accounts")
+    return _page(request, "administration/account_new.html", {}, form)
+
+
+def _switch_page(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
+    """Confirm, then switch the account off (active=False) or on again."""
+    account = get_object_or_404(get_user_model(), pk=pk)
+    # Bound on every POST: the form has no fields, so its data may well be empty.
+    data = request.POST if request.method == "POST" else None
+    form = forms.AccountSwitchForm(data, account=account, actor=request.user, active=active)
+    if request.method == "POST" and form.is_valid():
+        accounts.switch(account, active=active, actor=request.user)
+        name = services.person(account)
+        if active:
+            messages.success(request, _("%(name)s can sign in again.") % {"name": name})
+        else:
+            messages.success(request, _("%(name)s can no longer sign in.") % {"name": name})
+            _warn_of_positions(request, account)
+        return redirect("administration:accounts")
+    context = {"row": accounts.account_row(account), "active": active}
+    return _page(request, "administration/account_switch.html", context, form)
+
+
+def _warn_of_positions(request: HttpRequest, account) -> None:
+    """A switched-off holder still holds their positions: their cases would wait unseen."""
+    positions = accounts.account_row(account).positions
+    if positions:
+        messages.warning(
+            request,
+            _(
+                "%(name)s still holds %(positions)s: hand it over or end it under “Officials "
+                "and positions”, or its cases wait in no one's inbox."
+            )
+            % {"name": services.person(account), "positions": ", ".join(positions)},
+        )
+
+
+@require_http_methods(GET_POST)
+@administration_required
+def account_off(request: HttpRequest, pk: int) -> HttpResponse:
+    return _switch_page(request, pk, active=False)
+
+
+@require_http_methods(GET_POST)
+@administration_required
+def account_on(request: HttpRequest, pk: int) -> HttpResponse:
+    return _switch_page(request, pk, active=True)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aspirasi.cases.models import Aspiration, Response
+from aspirasi.cases.models import Aspiration, Response, new_public_id
 
 
 class Attachment(models.Model):
@@ -21,6 +21,9 @@ class Attachment(models.Model):
     response = models.ForeignKey(
         Response, on_delete=models.PROTECT, null=True, blank=True, related_name="files"
     )
+    # What the officials' download URL carries: attachments are numbered one after another, and
+    # a number would let anyone try the next (issue 14).
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     # A random hex token: the file is MEDIA_ROOT/attachments/<first two>/<token>, no extension.
     stored_name = models.CharField(max_length=64, unique=True)
     # Empty on an anonymous case: a file name often carries its sender's name.

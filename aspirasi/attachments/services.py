@@ -159,11 +159,13 @@ class Staging:
         folder = staging_dir()
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / stored_name
+        # Named before writing: a write that fails half-way (a full disk) leaves a partial
+        # file, which discard() must remove too.
+        self.names.append(stored_name)
         with open(target, "xb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        self.names.append(stored_name)
         return stored_name
 
     def discard(self) -> None:

@@ -14,5 +14,6 @@ urlpatterns = [
         views.customer_response_download,
         name="customer_response",
     ),
-    path("meja/lampiran/<int:pk>/", views.official_download, name="official"),
+    # The random public id: the old sequential number (/meja/lampiran/1/) finds nothing.
+    path("meja/lampiran/<slug:public_id>/", views.official_download, name="official"),
 ]

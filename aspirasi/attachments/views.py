@@ -1,5 +1,6 @@
-"""Serving an attachment: to the case's customer (code and secret) or to an official, always
-as a download of its sniffed type, never rendered by the browser.
+"""Serving an attachment: to the case's customer (code and secret) or to an official who may
+read its case (aspirasi.cases.access), always as a download of its sniffed type, never rendered
+by the browser. Officials' URLs carry the file's random public id, not its number.
 
 A confidential (rahasia) case's files follow the rule for its identity (decision 11,
 aspirasi.cases.identity.may_see_identity): only officials who hold the case or held a step
@@ -17,10 +18,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
+from aspirasi.cases.access import readable_case_or_404
 from aspirasi.cases.choices import Privacy
 from aspirasi.cases.identity import may_see_identity
 from aspirasi.cases.models import Aspiration
-from aspirasi.web.access import official_required
+from aspirasi.web.access import official_required, request_capacities
 from aspirasi.web.customer_access import not_found, with_customer_case
 
 from .models import Attachment
@@ -86,9 +88,13 @@ def customer_response_download(request: HttpRequest, case: Aspiration, secret: s
 
 @require_http_methods(["GET", "HEAD"])
 @official_required
-def official_download(request: HttpRequest, pk: int):
-    attachment = get_object_or_404(Attachment.objects.select_related("aspiration"), pk=pk)
-    case = attachment.aspiration
+def official_download(request: HttpRequest, public_id: str):
+    """By the file's random public id, never its sequential number; a file of a case the
+    official may not read is not found (decision 11), as one that does not exist."""
+    attachment = get_object_or_404(Attachment, public_id=public_id)
+    case = readable_case_or_404(
+        request.user, held=request_capacities(request), pk=attachment.aspiration_id
+    )
     if case.privacy == Privacy.CONFIDENTIAL and not may_see_identity(
         request.user, case, occasion="downloaded a file"
     ):

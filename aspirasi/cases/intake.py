@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,8 @@ from aspirasi.sop.registry import current_sop, revision_in_force, sop_of_revisio
 from .choices import SELF_SERVICE_CHANNELS, Channel, Privacy
 from .engine import ActionInput, Incomplete, NotPermitted, perform, position_for_step
 from .events import case_received
-from .models import Aspiration, Category
-from .tracking import new_secret, next_tracking_code
+from .models import Aspiration, Category, OnceKey
+from .tracking import hash_secret, new_secret, next_tracking_code
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,41 @@ class AspirationInput:
 
 
 @dataclass(frozen=True)
+class Once:
+    """A form's one-time key as stored (purpose and key) and the secret derived from it."""
+
+    key: str
+    secret: str
+
+
+class AlreadySubmitted(Exception):
+    """The form was sent before with this key; `aspiration` is the case it made then."""
+
+    def __init__(self, aspiration: Aspiration):
+        super().__init__(aspiration.tracking_code)
+        self.aspiration = aspiration
+
+
+def made_by(once: Once | None) -> Aspiration | None:
+    """The case an earlier sending of this form made, if any."""
+    if once is None:
+        return None
+    found = OnceKey.objects.filter(key=once.key).select_related("aspiration").first()
+    return found.aspiration if found else None
+
+
+@dataclass(frozen=True)
 class Submitted:
     aspiration: Aspiration
     secret: str  # shown once and e-mailed; only its hash is stored
 
 
 def submit_aspiration(
-    data: AspirationInput, *, entered_by=None, now: dt.datetime | None = None
+    data: AspirationInput,
+    *,
+    entered_by=None,
+    now: dt.datetime | None = None,
+    once: Once | None = None,
 ) -> Submitted:
     """Open a case at the SOP's entry step.
 
@@ -54,14 +82,34 @@ def submit_aspiration(
     when it really arrived.
     """
     now = now or timezone.now()
+    if (earlier := made_by(once)) is not None:
+        raise AlreadySubmitted(earlier)
     arrived = data.arrived_at or now
     # The case follows the revision in force when it really arrived, to its end.
     revision = revision_in_force(arrived)
     sop = sop_of_revision(revision) if revision is not None else current_sop()
     _validate(data, entered_by, arrived, now, sop)
+    try:
+        return _open(data, entered_by, now, arrived, revision, sop, once)
+    except IntegrityError:
+        # The same form sent twice at once: the first one's key is in, and its case stands.
+        if (earlier := made_by(once)) is not None:
+            raise AlreadySubmitted(earlier) from None
+        raise
+
+
+def _open(
+    data: AspirationInput,
+    entered_by,
+    now: dt.datetime,
+    arrived: dt.datetime,
+    revision: int | None,
+    sop: Sop,
+    once: Once | None,
+) -> Submitted:
     entry = sop.entry_step
     identity = _identity(data)
-    secret, secret_hash = new_secret()
+    secret, secret_hash = (once.secret, hash_secret(once.secret)) if once else new_secret()
     calendar = faculty_calendar()
     standard = entry.time.working_seconds(calendar.seconds_per_day)
     with transaction.atomic():
@@ -87,6 +135,8 @@ def submit_aspiration(
             step_due_at=calendar.add(arrived, standard) if standard is not None else None,
             **identity,
         )
+        if once is not None:
+            OnceKey.objects.create(key=once.key, aspiration=case, made_at=now)
         if entered_by is not None:
             receive = next(a for a in entry.actions if not a.closes)
             perform(case, entered_by, receive.name, ActionInput(), now=now)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -372,9 +374,29 @@ def _position_name(sop: Sop, code: str, default: str) -> str:
     return position.name if position else default
 
 
+def new_public_id() -> str:
+    """A random identifier for a URL (22 characters, 128 bits): where rows are numbered one
+    after another, their numbers would let anyone try the next one (issue 14)."""
+    return secrets.token_urlsafe(16)
+
+
+class OnceKey(models.Model):
+    """A form's one-time key (aspirasi/web/once.py) and the case it made or reached: the same
+    form sent again finds this instead of making another case or message."""
+
+    key = models.CharField(max_length=80, unique=True)
+    aspiration = models.ForeignKey(Aspiration, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.aspiration_id}"
+
+
 class Report(models.Model):
     """Step 12: a vice dean's report of many answered cases to the Dean (decision 5)."""
 
+    # What its URLs carry instead of the sequential primary key.
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     position = models.CharField(max_length=20)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_name = models.CharField(max_length=200)

@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -13,6 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aspirasi.attachments.models import Attachment
 from aspirasi.attachments.services import attach, staging
+from aspirasi.cases.access import (
+    may_read,
+    may_read_report,
+    readable,
+    readable_case_or_404,
+    readable_report_or_404,
+)
 from aspirasi.cases.choices import Channel, Status
 from aspirasi.cases.engine import (
     ActionInput,
@@ -25,7 +32,7 @@ from aspirasi.cases.engine import (
 )
 from aspirasi.cases.identity import may_see_identity
 from aspirasi.cases.intake import AspirationInput, submit_aspiration
-from aspirasi.cases.models import Aspiration, Report, Response
+from aspirasi.cases.models import Aspiration, Response
 from aspirasi.cases.selectors import at_steps, due_mark, inbox_for, reportable_cases, trail_of
 from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.notes.selectors import notes_context
@@ -46,8 +53,14 @@ from .inbox_rows import inbox_rows
 INBOX_PAGE_SIZE = 50
 
 
-def _get_case(code: str) -> Aspiration:
-    return get_object_or_404(Aspiration.objects.select_related("category"), tracking_code=code)
+def _get_case(request: HttpRequest, code: str) -> Aspiration:
+    """The case, if the official may read it (decision 11); else 404, as for no such case."""
+    return readable_case_or_404(
+        request.user,
+        Aspiration.objects.select_related("category"),
+        held=request_capacities(request),
+        tracking_code=code,
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -79,7 +92,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 @official_required
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
-    case = _get_case(code)
+    case = _get_case(request, code)
     return _render_case(request, case)
 
 
@@ -99,7 +112,12 @@ def _render_case(request, case, failed: ActionForm | None = None, status: int = 
         "forms": forms,
         "due_mark": due_mark(case),
         "may_see_identity": may_see_identity(request.user, case),
-        **similar_cases_context(case, forms),
+        # Linked only for those whom the linked page answers (decision 11).
+        "report_shown": bool(case.report_id)
+        and may_read_report(request.user, case.report, held=request_capacities(request)),
+        "duplicate_shown": bool(case.duplicate_of_id)
+        and may_read(request.user, case.duplicate_of, held=request_capacities(request)),
+        **similar_cases_context(case, forms, reader=request.user),
         **replies_context(case, forms, request.user),
         **notes_context(case),
     }
@@ -109,7 +127,7 @@ def _render_case(request, case, failed: ActionForm | None = None, status: int = 
 @require_POST
 @official_required
 def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    case = _get_case(code)
+    case = _get_case(request, code)
     match = next((a for a in open_actions(case, request.user) if a.name == action), None)
     if match is None:
         if case.is_closed or capacity_for(request.user, case.current_position) is not None:
@@ -211,8 +229,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         # another vice dean's case is refused outright, one that moved on is named.
         strays = chosen_codes - {c.tracking_code for c in candidates}
         if strays:
-            if _any_held_by_others(request.user, strays):
-                raise PermissionDenied
+            _refuse_others_cases(request, strays)
             error = " ".join(
                 _(
                     "Case %(code)s has moved on since you opened it; "
@@ -230,7 +247,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 error = exc.message
             else:
                 messages.success(request, _("Report sent to the Dean."))
-                return redirect("desk:report_detail", pk=report.pk)
+                return redirect("desk:report_detail", public_id=report.public_id)
     return render(
         request,
         "desk/report_new.html",
@@ -239,19 +256,28 @@ def report_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _any_held_by_others(user, codes: set[str]) -> bool:
-    """Whether any of these cases waits for another position's report (step 12)."""
-    positions = Aspiration.objects.filter(
+def _refuse_others_cases(request: HttpRequest, codes: set[str]) -> None:
+    """Refuse the request when any of these cases waits for another position's report (step
+    12): as not found when the user may not read it (decision 11), else as forbidden."""
+    held = request_capacities(request)
+    others = Aspiration.objects.filter(
         at_steps(Sop.reporting_steps), tracking_code__in=codes, status=Status.OPEN
-    ).values_list("current_position", flat=True)
-    return any(capacity_for(user, position) is None for position in positions)
+    ).exclude(current_position__in=list(held))
+    found = others.count()
+    if not found:
+        return
+    if readable(request.user, others, held=held).count() < found:
+        raise Http404
+    raise PermissionDenied
 
 
 @require_http_methods(["GET", "POST"])
 @official_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(Report, pk=pk)
-    cases = list(report.aspirations.select_related("category"))
+def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """By the report's random public id; a report the user may not read is not found."""
+    held = request_capacities(request)
+    report = readable_report_or_404(request.user, held=held, public_id=public_id)
+    cases = list(readable(request.user, report.aspirations.select_related("category"), held=held))
     may_receive = report.received_at is None and any(
         open_actions(c, request.user) for c in cases if not c.is_closed
     )
@@ -264,7 +290,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Report received; its cases are closed."))
-        return redirect("desk:report_detail", pk=report.pk)
+        return redirect("desk:report_detail", public_id=report.public_id)
     return render(
         request,
         "desk/report.html",

@@ -8,7 +8,7 @@ class InboundMailAdmin(admin.ModelAdmin):
     """Read-only: what came in and what became of it (the raw message stays in the database)."""
 
     list_display = ["received_at", "sender", "subject", "outcome", "reason", "aspiration"]
-    list_filter = ["outcome", "reason", "via"]
+    list_filter = ["outcome", "reason", "via", "unverified"]
     search_fields = ["sender", "subject", "message_id", "aspiration__tracking_code"]
     exclude = ["raw"]
     readonly_fields = [

@@ -12,7 +12,10 @@ Exit status follows sysexits(3), which is how the MTA decides what to do with th
 - 75 EX_TEMPFAIL: the database is locked or unreachable, the settings cannot be loaded, or the
      run took longer than the deadline. Nothing was kept; the MTA queues the message and tries
      again later (a retry of a message that was in fact stored is recognised and not doubled).
-- 65 EX_DATAERR: the input is empty, not a message at all. The MTA bounces it.
+- 65 EX_DATAERR: the input is empty, not a message at all, or larger than
+     ASPIRASI_MAIL_MAX_BYTES (nothing of it is stored). The MTA bounces it to its sender with
+     our output; for the size limit that output begins with 5.3.4, the enhanced status code
+     (message too big) Postfix then puts in the bounce instead of its own for 65.
 
 Nothing else is ever returned: a message we cannot read is still stored (set aside as "failed").
 The environment comes from --env-file (KEY=VALUE lines; variables already set win), so the MTA's
@@ -31,6 +34,8 @@ from pathlib import Path
 EX_OK = 0
 EX_DATAERR = 65
 EX_TEMPFAIL = 75
+# RFC 3463 "message too big for system": Postfix's pipe takes a leading status from the output.
+TOO_BIG = "5.3.4"
 DEFAULT_DEADLINE = 60.0
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,7 +67,7 @@ def take(raw: bytes, *, via: str = "pipe", setup: bool = False) -> int:
     try:
         if setup:
             _setup_django()
-        from .intake import NotAMessage, receive_mail
+        from .intake import NotAMessage, TooLarge, receive_mail
     except Exception as exc:
         return _say(EX_TEMPFAIL, f"temporary failure: cannot start: {_short(exc)}")
     try:
@@ -70,6 +75,9 @@ def take(raw: bytes, *, via: str = "pipe", setup: bool = False) -> int:
     except NotAMessage:
         _close_connections()
         return _say(EX_DATAERR, "rejected: the input is empty, not an e-mail")
+    except TooLarge as exc:
+        _close_connections()
+        return _say(EX_DATAERR, f"rejected, {exc}", status_code=TOO_BIG)
     except Exception as exc:
         # The database is locked or away, or something failed before the message could be
         # stored: nothing was kept, so the MTA must keep it.
@@ -158,9 +166,9 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300]
 
 
-def _say(status: int, message: str) -> int:
+def _say(status: int, message: str, *, status_code: str = "") -> int:
     stream = sys.stdout if status == EX_OK else sys.stderr
-    stream.write(f"aspirasi: {message}\n")
+    stream.write(f"{status_code} aspirasi: {message}\n".lstrip())
     stream.flush()
     return status
 

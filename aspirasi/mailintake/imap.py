@@ -20,7 +20,7 @@ from django.conf import settings
 
 from aspirasi.channels.health import report_health
 
-from .intake import TRANSIENT_ERRORS, NotAMessage, Received, receive_mail
+from .intake import TRANSIENT_ERRORS, NotAMessage, Received, TooLarge, receive_mail
 from .models import InboundMail
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ class ImapAccount:
 @dataclass
 class Round:
     taken: list[Received] = field(default_factory=list)
+    # Messages over the size limit: nothing of them stored, left in the mailbox marked seen.
+    refused: list[str] = field(default_factory=list)
     error: str = ""  # why the round stopped early; the rest waits for the next round
 
 
@@ -78,6 +80,10 @@ def poll_imap(account: ImapAccount | None = None) -> Round:
                 received = receive_mail(raw, via=InboundMail.Via.IMAP, arrived_at=arrived_at)
             except NotAMessage:
                 log.warning("IMAP message %s is empty; marked seen", uid.decode())
+            except TooLarge as exc:
+                # No bounce can be sent from here; the message stays in the mailbox for a person.
+                log.warning("IMAP message %s refused, %s; marked seen", uid.decode(), exc)
+                result.refused.append(f"UID {uid.decode()}: {exc}")
             except TRANSIENT_ERRORS as exc:
                 result.error = f"database: {exc}"
                 break

@@ -2,19 +2,29 @@
 
 `receive_mail` is what the MTA pipe (cli.py) and the IMAP poller (imap.py) both call:
 
-1. Read the message (reading.py; never raises on a bad message).
-2. A message already received (same fingerprint) is recognised and not taken twice.
-3. A machine's message (bounce, automatic reply, bulk, our own mail) is set aside: no case, no
+1. A message over ASPIRASI_MAIL_MAX_BYTES is refused (TooLarge) and nothing of it is stored.
+2. Read the message (reading.py; never raises on a bad message).
+3. A message already received (same fingerprint: the same message by whatever route, with LF or
+   CRLF line ends, with or without a Message-ID) is recognised and not taken twice.
+4. A machine's message (bounce, automatic reply, bulk, our own mail) is set aside: no case, no
    reply (screening.py).
-4. A message that names a case (our Message-ID in In-Reply-To/References, or its tracking code in
-   the subject) and comes from that case's own address joins it: as a clarification while the
-   case is open, as a follow-up case within 14 days of closing. Anything else opens a new case,
-   which mentions the code it named.
-5. A new case gets its receipt (tracking code and secret link) from submit_aspiration, which
+5. A message joins a case only when it proves it belongs there: it answers one of our e-mails
+   about the case (our Message-ID in In-Reply-To/References) from the case's own address, or it
+   quotes the case's secret tracking link. A tracking code in the subject proves nothing (codes
+   are numbered one after another), and neither does a From when the site's mail server says
+   the sender failed SPF/DMARC (authentication.py). It joins as a clarification while the case
+   is open, as a follow-up case within 14 days of closing. Anything else opens a new case,
+   which mentions the case it named.
+6. A new case gets its receipt (tracking code and secret link) from submit_aspiration, which
    queues it in the outbox in the same transaction; its subject carries the code and the outbox
-   keeps its Message-ID, so the customer's reply to it finds the case again (step 4).
+   keeps its Message-ID, so the customer's reply to it finds the case again (step 5). The
+   outbox holds it back when the address had too many automatic messages lately, and the intake
+   does when the sender was not verified.
+7. The attached files go through the checks of the web form's (type by content, metadata
+   removed, size and number) and are stored with the case; a file that fails is named in the
+   case's text with the reason, and stays in the raw copy.
 
-Steps 2-5 run in one transaction with the InboundMail row. A database that is locked or away
+Steps 3-7 run in one transaction with the InboundMail row. A database that is locked or away
 raises (the caller tells the MTA to try again later); any other failure is a fault of ours or
 of this message, so the message is still stored, set aside as "failed", for someone to look at.
 """
@@ -24,13 +34,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aspirasi.attachments.content import Refused
+from aspirasi.attachments.services import Prepared, Staging, attach, max_files, prepare, staging
 from aspirasi.cases.choices import Channel, Privacy, Status
 from aspirasi.cases.clarifications import (
     FOLLOW_UP_DAYS,
@@ -41,8 +55,11 @@ from aspirasi.cases.clarifications import (
 )
 from aspirasi.cases.intake import AspirationInput, Submitted, submit_aspiration
 from aspirasi.cases.models import Aspiration, Category
+from aspirasi.cases.tracking import find_by_code_and_secret
 from aspirasi.notifications.models import Message
+from aspirasi.notifications.outbox import hold_back
 
+from .authentication import sender_verdict
 from .models import InboundMail
 from .reading import ReadMail, read_message
 from .screening import set_aside
@@ -51,6 +68,10 @@ log = logging.getLogger(__name__)
 
 # The tracking code anywhere in a subject ("Re: [ASP-2026-000123] ...").
 SUBJECT_CODE_RE = re.compile(r"\bASP-\d{4}-\d{6,}\b", re.IGNORECASE)
+# The secret tracking link (public:track), quoted anywhere in the text or an href.
+TRACKING_LINK_RE = re.compile(r"/lacak/(ASP-\d{4}-\d{6,})/([A-Za-z0-9_-]{16,})")
+# Each quoted link costs a lookup; a message quoting more is not a customer's reply.
+MAX_LINKS_TRIED = 5
 # Nothing in an e-mail says what it is about; the Kabag TU routes "other" at step 8.
 EMAIL_CATEGORY = "lainnya"
 SUBJECT_MAX = 200
@@ -61,6 +82,34 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 class NotAMessage(ValueError):
     """The input is empty: there is nothing to keep."""
+
+
+class TooLarge(ValueError):
+    """The message is larger than ASPIRASI_MAIL_MAX_BYTES: refused, nothing kept."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        self.size, self.limit = size, limit
+        super().__init__(
+            f"over the size limit: the message is {_size(size)}, larger than the "
+            f"{_size(limit)} this address accepts; send large files as a link, or in "
+            "several e-mails"
+        )
+
+
+def _size(size: int) -> str:
+    # Not filesizeformat: the bounce text is English whatever language the process runs in.
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} bytes"
+
+
+@dataclass(frozen=True)
+class Named:
+    """The case a message names, and how: "link" (its secret link), "thread" (our Message-ID)
+    or "code" (its tracking code in the subject)."""
+
+    case: Aspiration
+    by: str
 
 
 @dataclass(frozen=True)
@@ -86,9 +135,12 @@ def receive_mail(
     arrived_at: dt.datetime | None = None,
 ) -> Received:
     """Take one raw RFC 822 message in; see the module docstring. Raises NotAMessage for empty
-    input, and the database's OperationalError/InterfaceError when it is locked or away."""
+    input, TooLarge for one over the size limit, and the database's
+    OperationalError/InterfaceError when it is locked or away."""
     if not raw or not raw.strip():
         raise NotAMessage("the input is empty")
+    if len(raw) > settings.ASPIRASI_MAIL_MAX_BYTES:
+        raise TooLarge(len(raw), settings.ASPIRASI_MAIL_MAX_BYTES)
     now = now or timezone.now()
     if arrived_at is None or arrived_at > now:
         arrived_at = now
@@ -97,9 +149,16 @@ def receive_mail(
     if earlier is not None:
         return Received(earlier, duplicate=True)
     with translation.override(settings.LANGUAGE_CODE):
+        # Checked before the transaction: cleaning large files takes a while, during which
+        # SQLite's write lock would hold up every other writer. A machine's mail keeps its files
+        # in the raw copy only.
+        files = _checked_files(mail) if set_aside(mail) is None else CheckedFiles([], [])
         try:
-            with transaction.atomic():
-                return Received(_take(mail, raw, via=via, now=now, arrived_at=arrived_at))
+            # The files are staged outside the transaction, so a failure at commit removes them.
+            with staging() as stage, transaction.atomic():
+                return Received(
+                    _take(mail, raw, files, via=via, now=now, arrived_at=arrived_at, stage=stage)
+                )
         except IntegrityError:
             # The same message, delivered twice at the same moment, and the other won.
             earlier = _earlier(mail)
@@ -115,15 +174,26 @@ def receive_mail(
 
 
 def _earlier(mail: ReadMail) -> InboundMail | None:
+    # The same bytes also find a message fingerprinted by an earlier version of the intake.
     return (
         InboundMail.objects.defer("raw")
         .select_related("aspiration")
-        .filter(fingerprint=mail.fingerprint)
+        .filter(Q(fingerprint=mail.fingerprint) | Q(sha256=mail.sha256))
+        .order_by("pk")
         .first()
     )
 
 
-def _take(mail: ReadMail, raw: bytes, *, via: str, now: dt.datetime, arrived_at) -> InboundMail:
+def _take(
+    mail: ReadMail,
+    raw: bytes,
+    files: CheckedFiles,
+    *,
+    via: str,
+    now: dt.datetime,
+    arrived_at,
+    stage: Staging,
+) -> InboundMail:
     ours = bool(mail.message_id) and Message.objects.filter(message_id=mail.message_id).exists()
     aside = set_aside(mail, ours=ours)
     notes = list(mail.notes)
@@ -133,45 +203,20 @@ def _take(mail: ReadMail, raw: bytes, *, via: str, now: dt.datetime, arrived_at)
             mail, raw, via=via, now=now, outcome="set_aside", reason=aside.reason, notes=notes
         )
 
+    verdict = sender_verdict(mail)
+    unverified = verdict is not None and not verdict.verified
+    if unverified:
+        notes.insert(0, f"sender not verified: {verdict.detail}")
     named = _named_case(mail)
-    same_sender = named is not None and bool(mail.sender) and mail.sender == named.customer_email
-    if named is not None and same_sender:
-        target = _open_follow_up_of(named) if named.status == Status.CLOSED else named
-        if target is not None:
-            clarification = add_clarification(
-                target,
-                _clarification_text(mail),
-                source="email",
-                email_message_id=mail.message_id,
-                now=now,
-            )
-            return _record(
-                mail,
-                raw,
-                via=via,
-                now=now,
-                outcome="joined",
-                case=target,
-                clarification=clarification,
-                notes=notes,
-            )
-        if may_follow_up(named, now):
-            submitted = open_follow_up(named, _case_text(mail), channel=Channel.EMAIL, now=now)
-            return _opened(mail, raw, submitted, via=via, now=now, refers_to=named, notes=notes)
+    proven = named is not None and not unverified and _proves_case(mail, named)
+    if proven:
+        joined = _join(mail, raw, named.case, files, via=via, now=now, stage=stage, notes=notes)
+        if joined is not None:
+            return joined
 
-    text = _case_text(mail)
+    text = _case_text(mail.text, files)
     if named is not None:
-        if not same_sender:
-            why = _(
-                "This e-mail refers to case %(code)s but came from another address, so it "
-                "was opened as a new case."
-            )
-        else:
-            why = _(
-                "This e-mail refers to case %(code)s, which takes no follow-up any more (only "
-                "one, within %(days)s days of its answer), so it was opened as a new case."
-            )
-        mention = why % {"code": named.tracking_code, "days": FOLLOW_UP_DAYS}
+        mention = _why_not_joined(named, proven=proven, unverified=unverified)
         text = f"{text}\n\n[{mention}]"
         notes.insert(0, mention)
     submitted = submit_aspiration(
@@ -188,7 +233,86 @@ def _take(mail: ReadMail, raw: bytes, *, via: str, now: dt.datetime, arrived_at)
         ),
         now=now,
     )
-    return _opened(mail, raw, submitted, via=via, now=now, refers_to=named, notes=notes)
+    attach(submitted.aspiration, files.accepted, stage=stage, now=now)
+    if unverified:
+        # The From may be someone else's address: mailing it a receipt would let anyone make
+        # the faculty write to anyone.
+        hold_back(submitted.aspiration, Message.HeldReason.UNVERIFIED_SENDER)
+    return _opened(
+        mail,
+        raw,
+        submitted,
+        via=via,
+        now=now,
+        refers_to=named.case if named else None,
+        notes=notes,
+        unverified=unverified,
+    )
+
+
+def _proves_case(mail: ReadMail, named: Named) -> bool:
+    """The secret link is proof enough; our Message-ID only from the address we wrote to; a
+    tracking code never (anyone can guess the next number)."""
+    if named.by == "link":
+        return True
+    return named.by == "thread" and bool(mail.sender) and mail.sender == named.case.customer_email
+
+
+def _join(
+    mail: ReadMail, raw: bytes, case: Aspiration, files: CheckedFiles, *, via, now, stage, notes
+) -> InboundMail | None:
+    """The message joins its case (or the case's open follow-up), or opens its follow-up;
+    None when the case takes neither any more."""
+    target = _open_follow_up_of(case) if case.status == Status.CLOSED else case
+    if target is not None:
+        clarification = add_clarification(
+            target,
+            _clarification_text(mail, files),
+            source="email",
+            email_message_id=mail.message_id,
+            now=now,
+        )
+        attach(target, files.accepted, stage=stage, now=now)
+        return _record(
+            mail,
+            raw,
+            via=via,
+            now=now,
+            outcome="joined",
+            case=target,
+            clarification=clarification,
+            notes=notes,
+        )
+    if may_follow_up(case, now):
+        submitted = open_follow_up(
+            case, _case_text(mail.text, files), channel=Channel.EMAIL, now=now
+        )
+        attach(submitted.aspiration, files.accepted, stage=stage, now=now)
+        return _opened(mail, raw, submitted, via=via, now=now, refers_to=case, notes=notes)
+    return None
+
+
+def _why_not_joined(named: Named, *, proven: bool, unverified: bool) -> str:
+    code = named.case.tracking_code
+    if unverified:
+        return _(
+            "This e-mail refers to case %(code)s, but the mail server could not verify its "
+            "sender, so it was opened as a new case."
+        ) % {"code": code}
+    if named.by == "code":
+        return _(
+            "This e-mail names case %(code)s in its subject, but it does not answer our e-mail "
+            "about that case nor quote its secret link, so it was opened as a new case."
+        ) % {"code": code}
+    if not proven:
+        return _(
+            "This e-mail refers to case %(code)s but came from another address, so it "
+            "was opened as a new case."
+        ) % {"code": code}
+    return _(
+        "This e-mail refers to case %(code)s, which takes no follow-up any more (only "
+        "one, within %(days)s days of its answer), so it was opened as a new case."
+    ) % {"code": code, "days": FOLLOW_UP_DAYS}
 
 
 def language_of_mail(mail: ReadMail) -> str:
@@ -205,7 +329,9 @@ def language_of_mail(mail: ReadMail) -> str:
     return "en" if first.replace("_", "-").split("-")[0] == "en" else "id"
 
 
-def _opened(mail, raw, submitted: Submitted, *, via, now, refers_to, notes) -> InboundMail:
+def _opened(
+    mail, raw, submitted: Submitted, *, via, now, refers_to, notes, unverified=False
+) -> InboundMail:
     # The receipt (tracking code and secret link) was queued by submit_aspiration itself, in
     # this transaction, under the key every new case uses ("case:<id>:receipt:customer").
     return _record(
@@ -217,6 +343,7 @@ def _opened(mail, raw, submitted: Submitted, *, via, now, refers_to, notes) -> I
         case=submitted.aspiration,
         refers_to=refers_to,
         notes=notes,
+        unverified=unverified,
     )
 
 
@@ -232,6 +359,7 @@ def _record(
     clarification=None,
     refers_to=None,
     notes=(),
+    unverified=False,
 ) -> InboundMail:
     return InboundMail.objects.create(
         received_at=now,
@@ -250,6 +378,7 @@ def _record(
         aspiration=case,
         clarification=clarification,
         refers_to=refers_to,
+        unverified=unverified,
     )
 
 
@@ -266,9 +395,12 @@ def _keep_failed(mail: ReadMail, raw: bytes, *, via, now, error: str) -> Inbound
         )
 
 
-def _named_case(mail: ReadMail) -> Aspiration | None:
-    """The case the message names: by our Message-ID in its threading headers (the nearest
-    first), else by a tracking code in its subject."""
+def _named_case(mail: ReadMail) -> Named | None:
+    """The case the message names: by a secret link it quotes, by our Message-ID in its
+    threading headers (the nearest first), else by a tracking code in its subject."""
+    case = _case_by_link(mail)
+    if case is not None:
+        return Named(case, "link")
     thread = [*mail.in_reply_to, *reversed(mail.references)]
     if thread:
         found = dict(
@@ -278,10 +410,26 @@ def _named_case(mail: ReadMail) -> Aspiration | None:
         )
         for message_id in thread:
             if message_id in found:
-                return Aspiration.objects.get(pk=found[message_id])
+                return Named(Aspiration.objects.get(pk=found[message_id]), "thread")
     for code in SUBJECT_CODE_RE.findall(mail.subject):
         case = Aspiration.objects.filter(tracking_code=code.upper()).first()
         if case is not None:
+            return Named(case, "code")
+    return None
+
+
+def _case_by_link(mail: ReadMail) -> Aspiration | None:
+    """The case whose secret link the message quotes. Never an anonymous case: joining it would
+    tie the sender's address to a case that keeps no identity."""
+    tried = set()
+    for code, secret in TRACKING_LINK_RE.findall(mail.link_text):
+        if (code, secret) in tried:
+            continue
+        if len(tried) >= MAX_LINKS_TRIED:
+            break
+        tried.add((code, secret))
+        case = find_by_code_and_secret(code, secret)
+        if case is not None and case.privacy != Privacy.ANONYMOUS:
             return case
     return None
 
@@ -309,12 +457,52 @@ def _subject(mail: ReadMail) -> str:
     return subject[:SUBJECT_MAX]
 
 
-def _case_text(mail: ReadMail) -> str:
-    parts = [mail.text] if mail.text else []
-    if mail.attachments:
+@dataclass(frozen=True)
+class CheckedFiles:
+    """The message's files that passed the web form's checks, and why each other one did not."""
+
+    accepted: list[Prepared]
+    refused: list[str]
+
+
+def _checked_files(mail: ReadMail) -> CheckedFiles:
+    accepted: list[Prepared] = []
+    refused: list[str] = []
+    for part in mail.files:
+        if len(accepted) >= max_files():
+            refused.append(
+                _("%(name)s: an e-mail brings at most %(n)s files to its case.")
+                % {"name": part.name, "n": max_files()}
+            )
+            continue
+        upload = SimpleUploadedFile(part.name, part.data, content_type=part.content_type)
+        try:
+            accepted += prepare([upload], privacy=Privacy.NORMAL)
+        except Refused as exc:
+            refused.append(exc.message)
+        except Exception:
+            # A file no check foresaw must not cost the message its case: it stays in the raw
+            # copy, named as refused.
+            log.exception(
+                "attachment %r of e-mail %s could not be checked", part.name, mail.message_id
+            )
+            refused.append(
+                _("%(name)s could not be checked, so it was not stored.") % {"name": part.name}
+            )
+    return CheckedFiles(accepted, refused)
+
+
+def _case_text(text: str, files: CheckedFiles) -> str:
+    parts = [text] if text else []
+    if files.accepted:
         parts.append(
-            _("Attached (kept with the original e-mail): %(names)s")
-            % {"names": ", ".join(mail.attachments)}
+            _("Stored as attachments of the case: %(names)s")
+            % {"names": ", ".join(f.original_name for f in files.accepted)}
+        )
+    if files.refused:
+        parts.append(
+            _("Not stored (kept with the original e-mail): %(reasons)s")
+            % {"reasons": " ".join(files.refused)}
         )
     if not parts:
         parts.append(_("(The e-mail has no text.)"))
@@ -330,9 +518,9 @@ _ATTRIBUTION = re.compile(
 _WROTE = re.compile(r"\b(wrote|menulis|schrieb|a écrit):\s*$", re.IGNORECASE)
 
 
-def _clarification_text(mail: ReadMail) -> str:
+def _clarification_text(mail: ReadMail, files: CheckedFiles) -> str:
     """What the customer added: the quoted thread below it is dropped (it is in the raw copy)."""
-    text = _case_text(replace(mail, text=_without_quote(mail.text)))
+    text = _case_text(_without_quote(mail.text), files)
     if len(text) > MAX_CLARIFICATION:
         cut = _("[cut here; the whole e-mail is kept]")
         text = text[: MAX_CLARIFICATION - len(cut) - 2] + "\n\n" + cut

@@ -39,6 +39,9 @@ class InboundMail(models.Model):
     subject = models.CharField(_("subject"), max_length=250, blank=True)
 
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    # The site's MTA said the sender failed SPF/DMARC alignment (ASPIRASI_MAIL_TRUSTED_AUTHSERV_ID):
+    # the From may be forged, so the message joined no case and its case got no receipt.
+    unverified = models.BooleanField(_("sender not verified"), default=False)
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices, blank=True)
     # Which rule set it aside, what could not be read, which case it mentioned: for the record.
     note = models.TextField(_("note"), blank=True)

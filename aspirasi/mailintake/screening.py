@@ -4,6 +4,11 @@ Answering a machine is how mail loops start, so a delivery report, an automatic 
 list mail, and our own mail coming back are kept (the raw message is stored) but set aside with
 the rule that caught them. The rules follow RFC 3464 (delivery status), RFC 3834 (automatic
 responses) and the headers mailing lists and common auto-responders add.
+
+A bounce is known by any of its marks, since MTAs write them differently: a delivery-status
+report anywhere in the message, a daemon in From, X-Failed-Recipients, a bounce's subject, or
+the null reverse path in Return-Path however the delivering MTA wrote it (`<>`, or Postfix's
+`<MAILER-DAEMON>` from its pipe and local delivery, with or without a host).
 """
 
 from __future__ import annotations
@@ -24,6 +29,17 @@ _DAEMON = re.compile(
 )
 # Senders that say no one reads their replies: notifications, never a customer.
 _NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|noreply[-.+].*|.*[-.]no-?reply)$")
+# The null reverse path (RFC 5321 4.5.5) as MTAs write it into Return-Path.
+_NULL_PATH = re.compile(r"^<?(mailer-?daemon(@[^<>@\s]*)?)?>?$", re.IGNORECASE)
+_DSN_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
+# Subjects only a mail server's delivery report has (Postfix, Exchange, Gmail, Exim, Sendmail,
+# qmail); nothing a person might write about their own mail going astray.
+_BOUNCE_SUBJECT = re.compile(
+    r"^\s*(undelivered mail returned to sender|undeliverable:|delivery status notification "
+    r"\((failure|delay)\)|mail delivery failed: returning message to sender|returned mail: |"
+    r"failure notice$)",
+    re.IGNORECASE,
+)
 _AUTO_SUBJECT = re.compile(
     r"^\s*(automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|out of (the )?office|"
     r"balasan otomatis)\b",
@@ -48,10 +64,15 @@ def set_aside(mail: ReadMail, *, ours: bool = False) -> SetAside | None:
         if mail.report_type == "disposition-notification":
             return SetAside(Reason.AUTO_REPLY, "multipart/report; disposition-notification")
         return SetAside(Reason.BOUNCE, f"multipart/report; {mail.report_type or '?'}")
-    if mail.content_type == "message/delivery-status":
-        return SetAside(Reason.BOUNCE, "message/delivery-status")
+    dsn = next((t for t in mail.part_types or (mail.content_type,) if t in _DSN_TYPES), "")
+    if dsn:
+        return SetAside(Reason.BOUNCE, dsn)
     if _DAEMON.search(mail.from_header):
         return SetAside(Reason.BOUNCE, f"From: {mail.from_header[:80]}")
+    if "x-failed-recipients" in mail.headers:
+        return SetAside(Reason.BOUNCE, "X-Failed-Recipients")
+    if _BOUNCE_SUBJECT.match(mail.subject):
+        return SetAside(Reason.BOUNCE, f"Subject: {mail.subject[:60]}")
 
     auto_submitted = mail.header("auto-submitted").strip().lower()
     if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
@@ -66,9 +87,11 @@ def set_aside(mail: ReadMail, *, ours: bool = False) -> SetAside | None:
         return SetAside(Reason.AUTO_REPLY, f"Subject: {mail.subject[:60]}")
     if _NO_REPLY.match(mail.sender.partition("@")[0]):
         return SetAside(Reason.AUTO_REPLY, f"From: {mail.sender}")
-    # A null reverse path is what delivery reports are sent with (RFC 5321 4.5.5).
-    if any("".join(path.split()) in ("<>", "") for path in mail.headers.get("return-path", [])):
-        return SetAside(Reason.BOUNCE, "Return-Path: <>")
+    # A null reverse path is what delivery reports are sent with (RFC 5321 4.5.5); automatic
+    # replies use it too, which is why the rules above come first.
+    for path in mail.headers.get("return-path", []):
+        if _NULL_PATH.match("".join(path.split())):
+            return SetAside(Reason.BOUNCE, f"Return-Path: {path.strip()[:80] or '<>'}")
     if precedence in ("bulk", "junk", "list"):
         return SetAside(Reason.BULK, f"Precedence: {precedence}")
     for name in ("list-id", "list-unsubscribe"):

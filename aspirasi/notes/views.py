@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aspirasi.cases.access import readable_case_or_404
 from aspirasi.cases.engine import ActionRefused
-from aspirasi.cases.models import Aspiration
-from aspirasi.web.access import official_required
+from aspirasi.web.access import official_required, request_capacities
 from aspirasi.web.forms import show_refusal
 
 from .forms import NoteForm
@@ -17,7 +17,8 @@ from .services import note_add
 @require_POST
 @official_required
 def add(request: HttpRequest, code: str) -> HttpResponse:
-    case = get_object_or_404(Aspiration, tracking_code=code)
+    # A case the official may not read is not found (decision 11), as one that does not exist.
+    case = readable_case_or_404(request.user, held=request_capacities(request), tracking_code=code)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:

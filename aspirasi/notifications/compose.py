@@ -12,6 +12,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -345,7 +347,7 @@ def report_arrived(report, user, *, language: str | None = None) -> Outgoing:
             ],
             facts=[(_("Report"), f"#{report.pk}"), (_("Sent at"), when(report.created_at))],
             link_label=_("Open the report"),
-            link=site_link(reverse("desk:report_detail", args=[report.pk])),
+            link=site_link(reverse("desk:report_detail", args=[report.public_id])),
         )
         return render(letter, kind=Kind.REPORT_ARRIVED, to=user.email, language=language)
 
@@ -462,3 +464,51 @@ def daily_digest(user, rows, total: int, *, language: str | None = None) -> Outg
             link=site_link(reverse("desk:inbox")),
         )
         return render(letter, kind=Kind.DAILY_DIGEST, to=user.email, language=language)
+
+
+# ---------------------------------------------------------------------------------------------
+# An official's own account
+
+
+def password_link(user, token: str, *, new_account: bool = False) -> Outgoing:
+    """The link to choose a password: a forgotten one, or a new account's first. The token
+    (PasswordResetTokenGenerator) works once and for PASSWORD_RESET_TIMEOUT; the kind is
+    secret, so the body is blanked once the message has left."""
+    language = _official_language(user, None)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    minutes = max(1, settings.PASSWORD_RESET_TIMEOUT // 60)
+    values = {"username": user.get_username(), "minutes": minutes}
+    with translation.override(language):
+        if new_account:
+            subject = _("Your Aspirasi account: choose your password")
+            first = _(
+                "The faculty office has made you an account on Aspirasi, the faculty's "
+                "complaint system, with the user name %(username)s. Open the link below to "
+                "choose your password."
+            )
+        else:
+            subject = _("Choose a new password for Aspirasi")
+            first = _(
+                "Someone asked for a new password for the Aspirasi account %(username)s, which "
+                "uses this e-mail address. If it was you, open the link below to choose one. If "
+                "it was not, ignore this e-mail: your password stays as it is."
+            )
+        letter = Letter(
+            subject=subject,
+            greeting=_official_greeting(user),
+            paragraphs=[
+                first % values,
+                ngettext(
+                    "The link works once, for %(minutes)s minute. Once it has run out, ask for "
+                    "a new one with “Forgot your password?” on the sign-in page.",
+                    "The link works once, for %(minutes)s minutes. Once it has run out, ask for "
+                    "a new one with “Forgot your password?” on the sign-in page.",
+                    minutes,
+                )
+                % values,
+            ],
+            facts=[(_("User name"), user.get_username())],
+            link_label=_("Choose a password"),
+            link=site_link(reverse("desk:password_set", args=[uid, token])),
+        )
+        return render(letter, kind=Kind.PASSWORD_LINK, to=user.email, language=language)

@@ -19,10 +19,17 @@ class Kind(models.TextChoices):
     DAILY_DIGEST = "daily_digest", _("Daily digest (to the official)")
     LOST_LINKS = "lost_links", _("Tracking links sent again (to the customer)")
     CLARIFICATION = "clarification", _("The customer clarifies (to the official)")
+    PASSWORD_LINK = "password_link", _("Link to set a password (to the official)")
 
 
 # Messages whose body holds a working secret link: blanked once delivered (or refused for good).
-SECRET_KINDS = frozenset({Kind.RECEIPT, Kind.LOST_LINKS})
+SECRET_KINDS = frozenset({Kind.RECEIPT, Kind.LOST_LINKS, Kind.PASSWORD_LINK})
+
+# What the system mails a customer by itself, which anyone can set off by writing from (or typing
+# in) an address: these count against the per-address limit (ASPIRASI_MAIL_LIMITS), so the
+# faculty's address cannot be used to flood someone else's. What an official writes to the
+# customer (a response, a holding message, a closing) is never held back.
+AUTOMATIC_CUSTOMER_KINDS = frozenset({Kind.RECEIPT, Kind.LOST_LINKS, Kind.SURVEY_INVITATION})
 
 
 class Message(models.Model):
@@ -34,6 +41,13 @@ class Message(models.Model):
         SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         REJECTED = "rejected", _("rejected by the mail server")
+        # Never sent: an automatic message the per-address limit or an unverified sender stopped.
+        HELD = "held", _("held back")
+
+    class HeldReason(models.TextChoices):
+        HOURLY_LIMIT = "hour", _("too many automatic e-mails to this address within an hour")
+        DAILY_LIMIT = "day", _("too many automatic e-mails to this address within a day")
+        UNVERIFIED_SENDER = "unverified", _("the sender's address could not be verified")
 
     # One message per event and recipient: enqueuing the same key twice is a no-op.
     key = models.CharField(max_length=200, unique=True)
@@ -63,6 +77,7 @@ class Message(models.Model):
     leased_by = models.CharField(max_length=100, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    held_reason = models.CharField(max_length=12, choices=HeldReason.choices, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -75,6 +90,8 @@ class Message(models.Model):
             ),
             models.Index(fields=["aspiration", "created_at"], name="outbox_case"),
             models.Index(fields=["state", "sent_at"], name="outbox_state"),
+            # The per-address limit counts an address's recent messages.
+            models.Index(fields=["to", "created_at"], name="outbox_recipient"),
         ]
 
     def __str__(self) -> str:

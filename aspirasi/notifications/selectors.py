@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
+from aspirasi.cases.access import of_readable_cases, reach
 from aspirasi.cases.choices import Status
 from aspirasi.channels.models import ChannelHealth
 from aspirasi.officials.capacity import capacities
@@ -23,12 +24,14 @@ WARNINGS_SHOWN_DAYS = 30
 
 def warnings_for(user, *, on: dt.date | None = None, days: int = WARNINGS_SHOWN_DAYS):
     """Warnings addressed to the desks the user holds or acts for today: their own steps, and
-    as superior the overdue steps of the desks below them. Newest first."""
+    as superior the overdue steps of the desks below them; only of cases the user may read
+    (decision 11). Newest first."""
     positions = list(capacities(user, on))
     since = timezone.now() - dt.timedelta(days=days)
     return (
         DeadlineWarning.objects.filter(
             Q(position__in=positions) | Q(superior_position__in=positions, level=Level.OVERDUE),
+            of_readable_cases(user, on, held=positions),
             raised_at__gte=since,
         )
         # Not select_related: joined before the sort and LIMIT, the cases of every matching
@@ -64,7 +67,8 @@ def open_warnings_for(
     """The warnings of visits still waiting at the user's desks (or overdue at the desks below
     theirs), however old: the engine settles a warning when its case moves on, and an overdue
     warning settles its visit's "due soon" one, so each unsettled warning is one waiting visit.
-    Both reads use the partial indexes of unsettled warnings, never the cases table."""
+    Only of cases the user may read (decision 11). Both reads use the partial indexes of
+    unsettled warnings, never the cases table."""
     if positions is None:
         positions = list(capacities(user, on))
     if not positions:
@@ -75,7 +79,11 @@ def open_warnings_for(
     unsettled = Q(settled_at__isnull=True)
     waiting = DeadlineWarning.objects.filter(
         (Q(position__in=positions) & unsettled)
-        | (Q(superior_position__in=positions, level=Level.OVERDUE) & unsettled)
+        | (
+            Q(superior_position__in=positions, level=Level.OVERDUE)
+            & unsettled
+            & _readable_below(user, on, positions)
+        )
     )
     count = waiting.count()
     if not count:
@@ -92,6 +100,25 @@ def open_warnings_for(
         key=lambda w: (w.level != Level.OVERDUE, w.due_at, w.pk),
     )
     return OpenWarnings(count, first)
+
+
+def _readable_below(user, on: dt.date | None, positions: list[str]) -> Q:
+    """Of the warnings sent up to a superior, those whose case the user may read (decision 11).
+    An unsettled warning's visit still waits at the warning's position, so that position says
+    it without reading the cases: a case waiting below the user's desks is one they read. (A
+    warning on one's own desk is of a case waiting there, which they read too.)"""
+    scope = reach(user, on, held=positions)
+    return Q() if scope.every_case else Q(position__in=sorted(scope.waiting))
+
+
+def held_messages_of(case) -> list[Message]:
+    """What the outbox held back from the case's customer (outbox.py), oldest first; the body
+    is not read (a held receipt's is blank anyway)."""
+    return list(
+        Message.objects.filter(aspiration=case, state=State.HELD)
+        .only("kind", "held_reason", "created_at")
+        .order_by("created_at", "id")
+    )
 
 
 @dataclass(frozen=True)

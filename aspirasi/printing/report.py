@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,15 @@ from .document import Document, moment
 from .selectors import report_cases, report_signatures, signed
 
 
-def report_pdf(report: Report, *, printed_by: str, printed_at: dt.datetime | None = None) -> bytes:
+def report_pdf(
+    report: Report,
+    *,
+    printed_by: str,
+    printed_at: dt.datetime | None = None,
+    cases: Q | None = None,
+) -> bytes:
+    """`cases`: which of the report's cases the reader may read (aspirasi.cases.access); the
+    count printed is of all of them (decision 11: counts include every case)."""
     sop = current_sop()
     printed_at = printed_at or timezone.now()
     number = _("Report #%(number)s") % {"number": report.pk}
@@ -52,9 +61,10 @@ def report_pdf(report: Report, *, printed_by: str, printed_at: dt.datetime | Non
         pdf.section(_("Summary"))
         pdf.paragraph(report.summary)
 
-    cases = report_cases(report)
-    pdf.section(_("Cases in this report (%(count)s)") % {"count": len(cases)})
-    for case in cases:
+    listed = report_cases(report, cases)
+    count = len(listed) if cases is None else report.aspirations.count()
+    pdf.section(_("Cases in this report (%(count)s)") % {"count": count})
+    for case in listed:
         if pdf.will_page_break(30):
             pdf.add_page()
         pdf.paragraph(f"{case.tracking_code} · {case.subject}", style="B", size=10)

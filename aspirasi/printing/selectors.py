@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from aspirasi.cases.choices import RecordKind
@@ -138,11 +139,11 @@ def _step_keys(pick) -> set[str]:
     return keys
 
 
-def report_cases(report: Report) -> list[Aspiration]:
+def report_cases(report: Report, readable: Q | None = None) -> list[Aspiration]:
+    """The report's cases; with `readable`, only those the reader may read (decision 11)."""
+    cases = report.aspirations.all() if readable is None else report.aspirations.filter(readable)
     return list(
-        report.aspirations.select_related("category")
-        .prefetch_related("responses")
-        .order_by("tracking_code")
+        cases.select_related("category").prefetch_related("responses").order_by("tracking_code")
     )
 
 

@@ -1,8 +1,9 @@
 """Printed documents served to officials: the form of a case, a step-12 report, a receipt slip.
 
-Any current official may print any case (decision 11); a confidential identity is printed only for
-those who may see it. Customers get nothing here. The PDFs are built by plain modules; these views
-only check who asks and serve the bytes.
+An official prints the cases and reports they may read (decision 11, aspirasi.cases.access; any
+other is not found); a confidential identity is printed only for those who may see it. Customers
+get nothing here. The PDFs are built by plain modules; these views only check who asks and serve
+the bytes.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import logging
 import re
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from aspirasi.cases.access import readable_case_or_404, readable_cases, readable_report_or_404
 from aspirasi.cases.identity import may_see_identity
-from aspirasi.cases.models import Aspiration, Report
-from aspirasi.web.access import official_required
+from aspirasi.cases.models import Aspiration
+from aspirasi.web.access import official_required, request_capacities
 
 from .fonts import FontsMissing, font_files
 from .form import case_form_pdf
@@ -34,7 +36,7 @@ log = logging.getLogger(__name__)
 @never_cache
 @official_required
 def case_form(request: HttpRequest, code: str) -> HttpResponse:
-    case = _get_case(code)
+    case = _get_case(request, code)
     if (problem := _fonts_problem(request)) is not None:
         return problem
     show_identity = may_see_identity(request.user, case, occasion="printed the form")
@@ -45,11 +47,13 @@ def case_form(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 @never_cache
 @official_required
-def report(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(Report, pk=pk)
+def report(request: HttpRequest, public_id: str) -> HttpResponse:
+    held = request_capacities(request)
+    report = readable_report_or_404(request.user, held=held, public_id=public_id)
     if (problem := _fonts_problem(request)) is not None:
         return problem
-    data = report_pdf(report, printed_by=_name(request.user))
+    cases = readable_cases(request.user, held=held)
+    data = report_pdf(report, printed_by=_name(request.user), cases=cases)
     return _pdf(data, f"laporan-{report.pk}")
 
 
@@ -57,7 +61,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @official_required
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    case = _get_case(code)
+    case = _get_case(request, code)
     secret = pending_secret(request, case)
     if secret is None:
         return render(request, "printing/receipt_gone.html", {"case": case}, status=410)
@@ -73,9 +77,11 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     return _pdf(data, f"tanda-terima-{case.tracking_code}")
 
 
-def _get_case(code: str) -> Aspiration:
-    return get_object_or_404(
+def _get_case(request: HttpRequest, code: str) -> Aspiration:
+    return readable_case_or_404(
+        request.user,
         Aspiration.objects.select_related("category", "duplicate_of", "follow_up_of"),
+        held=request_capacities(request),
         tracking_code=code,
     )
 

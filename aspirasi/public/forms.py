@@ -51,6 +51,9 @@ number_validator = RegexValidator(
 class AspirationForm(forms.Form):
     """The web version of form FO-UNMUL-FT-PM-7.2.01/L01."""
 
+    # The form's one-time key (aspirasi/web/once.py): sent twice, it makes one case.
+    once = forms.CharField(widget=forms.HiddenInput, required=False)
+
     privacy = forms.ChoiceField(
         label=_("Privacy"),
         choices=Privacy.choices,
@@ -184,7 +187,7 @@ class AspirationForm(forms.Form):
 
     def aspiration_data(self) -> dict:
         """The cleaned fields intake takes (not the files, not the honeypot)."""
-        skip = {"attachments", "website"}
+        skip = {"attachments", "website", "once"}
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
     @property

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from aspirasi.attachments.services import Prepared, attach, staging
 from aspirasi.cases.choices import Privacy
-from aspirasi.cases.intake import AspirationInput, Submitted, submit_aspiration
+from aspirasi.cases.intake import AspirationInput, Once, Submitted, submit_aspiration
 from aspirasi.cases.models import Aspiration
 from aspirasi.cases.tracking import reissue_secret
 from aspirasi.notifications.outbox import Outgoing, enqueue
@@ -24,11 +24,16 @@ MAX_CASES_PER_MAIL = 50
 
 
 def submit_with_attachments(
-    data: AspirationInput, prepared: list[Prepared], *, now: dt.datetime | None = None
+    data: AspirationInput,
+    prepared: list[Prepared],
+    *,
+    now: dt.datetime | None = None,
+    once: Once | None = None,
 ) -> Submitted:
-    """Open a case and store its files in one transaction: both or neither."""
+    """Open a case and store its files in one transaction: both or neither. Raises
+    AlreadySubmitted when the form's one-time key made a case before."""
     with staging() as stage, transaction.atomic():
-        submitted = submit_aspiration(data, now=now)
+        submitted = submit_aspiration(data, now=now, once=once)
         attach(submitted.aspiration, prepared, stage=stage, now=submitted.aspiration.entered_at)
     return submitted
 

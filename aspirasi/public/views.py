@@ -4,6 +4,7 @@ clarification, ask for a follow-up, get lost links again."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,13 +24,13 @@ from aspirasi.cases.clarifications import (
     open_follow_up,
 )
 from aspirasi.cases.engine import Incomplete
-from aspirasi.cases.intake import AspirationInput
+from aspirasi.cases.intake import AlreadySubmitted, AspirationInput, Once
 from aspirasi.cases.models import Aspiration, Clarification
 from aspirasi.cases.selectors import customer_view
 from aspirasi.survey import selectors as survey_selectors
 from aspirasi.survey.forms import SurveyForm
 from aspirasi.survey.services import survey_submit
-from aspirasi.web import ratelimit
+from aspirasi.web import once, ratelimit
 from aspirasi.web.customer_access import (
     TooManyMisses,
     blocked,
@@ -55,12 +56,20 @@ def _secret_link(request: HttpRequest, case: Aspiration, secret: str) -> str:
     return request.build_absolute_uri(reverse("public:track", args=[case.tracking_code, secret]))
 
 
+SUBMIT = "submit"
+log = logging.getLogger("aspirasi.public")
+
+
 @require_http_methods(["GET", "POST"])
-@never_cache  # the answer to a sent form holds the secret link
+@never_cache
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "public/submit.html", {"form": AspirationForm()})
+        form = AspirationForm(initial={"once": once.issue(SUBMIT)})
+        return render(request, "public/submit.html", {"form": form})
     form = AspirationForm(request.POST, request.FILES)
+    key = once.read(request.POST.get("once", ""), SUBMIT)
+    if key is None:
+        return _form_again(request, form)
     client = ratelimit.client_address(request)
     if ratelimit.exceeded("submit", client):
         # Refused before anything is read further; the bound form still shows what was typed.
@@ -77,24 +86,64 @@ def submit(request: HttpRequest) -> HttpResponse:
                     channel=Channel.WEBSITE, language=_language(), **form.aspiration_data()
                 ),
                 form.prepared_attachments,
+                once=Once(once.stored_key(SUBMIT, key), once.secret_for(key)),
             )
+        except AlreadySubmitted as exc:
+            # A double click, a refresh or a replay: the first sending's receipt, no new case.
+            return redirect("public:submitted", exc.aspiration.tracking_code, once.secret_for(key))
         except Incomplete as exc:
             show_refusal(form, exc)
+        except OSError:
+            # The file store failed (a full disk): nothing was saved, no file was left behind
+            # (attachments.staging), and the form comes back with the text kept.
+            log.exception("could not store the files of an aspiration")
+            form.add_error(
+                None,
+                gettext(
+                    "Your files could not be stored just now, so nothing was saved. Send the "
+                    "aspiration again without files, or try again later."
+                ),
+            )
+            return render(request, "public/submit.html", {"form": form}, status=503)
         else:
             ratelimit.hit("submit", client)
-            case = submitted.aspiration
-            return render(
-                request,
-                "public/submitted.html",
-                {
-                    "case": case,
-                    "link": _secret_link(request, case, submitted.secret),
-                    "attachments": case.attachments.all(),
-                },
+            return redirect(
+                "public:submitted", submitted.aspiration.tracking_code, submitted.secret
             )
     elif form.caught_in_honeypot:
         ratelimit.hit("submit", client)
     return render(request, "public/submit.html", {"form": form})
+
+
+def _form_again(request: HttpRequest, form: AspirationForm) -> HttpResponse:
+    """The form's key is missing, forged or too old: nothing is saved; the form comes back
+    with what was typed and a fresh key, to be checked and sent again."""
+    data = request.POST.copy()
+    data["once"] = once.issue(SUBMIT)
+    form = AspirationForm(data)
+    form.full_clean()
+    form.add_error(
+        None, gettext("The form was open too long. Check what you typed and send it again.")
+    )
+    return render(request, "public/submit.html", {"form": form}, status=400)
+
+
+@require_http_methods(["GET", "HEAD"])
+@never_cache  # it shows the secret link
+@with_customer_case
+def submitted(request: HttpRequest, case: Aspiration, secret: str) -> HttpResponse:
+    """The receipt, after the redirect from the form: refreshing it sends nothing again."""
+    follow_up_of = case.follow_up_of
+    return render(
+        request,
+        "public/submitted.html",
+        {
+            "case": case,
+            "link": _secret_link(request, case, secret),
+            "attachments": case.attachments.all(),
+            "follow_up_of": follow_up_of,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -215,15 +264,8 @@ def follow_up(request: HttpRequest, case: Aspiration, secret: str) -> HttpRespon
             form.add_error("text", exc.errors.get("text") or exc.message)
         else:
             ratelimit.hit("submit", client)
-            new = submitted.aspiration
-            return render(
-                request,
-                "public/submitted.html",
-                {
-                    "case": new,
-                    "link": _secret_link(request, new, submitted.secret),
-                    "follow_up_of": case,
-                },
+            return redirect(
+                "public:submitted", submitted.aspiration.tracking_code, submitted.secret
             )
     return render_track(request, case, secret, follow_up_form=form, status=400)
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from aspirasi.cases.access import readable
 from aspirasi.cases.choices import Privacy, Status
 from aspirasi.cases.models import Aspiration, Category, StepRecord
 from aspirasi.cases.selectors import at_step_key
@@ -155,7 +157,10 @@ def _identity_visible_to(user) -> Q:
     return Q(privacy=Privacy.NORMAL) | Q(current_position__in=list(capacities(user))) | Q(handled)
 
 
-def search_cases(filters: CaseFilter, viewer) -> QuerySet[Aspiration]:
-    """Every case (officials may read them all), filtered, the latest arrival first."""
-    cases = Aspiration.objects.select_related("category")
+def search_cases(
+    filters: CaseFilter, viewer, *, held: Iterable[str] | None = None
+) -> QuerySet[Aspiration]:
+    """The cases the viewer may read (decision 11), filtered, the latest arrival first.
+    `held`: the viewer's positions today, when the caller already has them."""
+    cases = readable(viewer, Aspiration.objects.select_related("category"), held=held)
     return filters.apply(cases, viewer=viewer).order_by("-arrived_at", "-id")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Max, Min
 
+from aspirasi.cases.access import readable
 from aspirasi.cases.models import Aspiration, Response
 
 from .indexing import log_weight, request_text
@@ -51,19 +52,21 @@ class SimilarCase:
         return round(self.score * 100)
 
 
-def similar_answered(case: Aspiration, *, limit: int = SHOWN) -> list[SimilarCase]:
-    ranked = rank_similar(term_counts(request_text(case)), exclude=case.pk, limit=limit)
+def similar_answered(case: Aspiration, reader, *, limit: int = SHOWN) -> list[SimilarCase]:
+    """The answered cases most like this one among those `reader` may read (decision 11)."""
+    # Every ranked candidate, so that cases the reader may not read leave room for the next.
+    ranked = rank_similar(term_counts(request_text(case)), exclude=case.pk, limit=RESCORED)
     if not ranked:
         return []
-    cases = Aspiration.objects.select_related("category").in_bulk([pk for pk, _ in ranked])
+    shown = readable(reader, Aspiration.objects.select_related("category"))
+    cases = shown.in_bulk([pk for pk, _ in ranked])
+    ranked = [(pk, score) for pk, score in ranked if pk in cases][:limit]
     responses: dict[int, list[Response]] = {}
     for response in Response.objects.filter(
-        aspiration_id__in=cases, published_at__isnull=False
+        aspiration_id__in=[pk for pk, _ in ranked], published_at__isnull=False
     ).order_by("published_at", "id"):
         responses.setdefault(response.aspiration_id, []).append(response)
-    return [
-        SimilarCase(cases[pk], score, responses.get(pk, [])) for pk, score in ranked if pk in cases
-    ]
+    return [SimilarCase(cases[pk], score, responses.get(pk, [])) for pk, score in ranked]
 
 
 def rank_similar(
@@ -169,10 +172,10 @@ def writes_response(action) -> bool:
     )
 
 
-def case_page_context(case: Aspiration, forms) -> dict:
+def case_page_context(case: Aspiration, forms, *, reader) -> dict:
     """What the case page shows beside its response forms (computed only when it has one)."""
     responding = {form.action.name for form in forms if writes_response(form.action)}
     return {
         "response_actions": responding,
-        "similar_cases": similar_answered(case) if responding else [],
+        "similar_cases": similar_answered(case, reader) if responding else [],
     }

@@ -1,4 +1,4 @@
-"""The search page: every case, for every official (decision 11: officials read all cases)."""
+"""The search page: the cases the official may read (decision 11, aspirasi.cases.access)."""
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from aspirasi.cases.selectors import due_mark
 from aspirasi.clock.calendar import faculty_calendar
-from aspirasi.web.access import official_required
+from aspirasi.web.access import official_required, request_capacities
 
 from .forms import CaseSearchForm
 from .query import search_cases
@@ -23,9 +23,8 @@ def search(request: HttpRequest) -> HttpResponse:
     filters = form.case_filter()
     rows, page = [], None
     if form.is_filtering:
-        page = Paginator(search_cases(filters, request.user), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        found = search_cases(filters, request.user, held=request_capacities(request))
+        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
         calendar, now = faculty_calendar(), timezone.now()
         rows = [(case, due_mark(case, now, calendar)) for case in page.object_list]
     return render(

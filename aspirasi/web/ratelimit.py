@@ -83,10 +83,20 @@ def hit(scope: str, ident: str) -> bool:
     return used > count
 
 
+def ident(*parts: str) -> str:
+    """One identity made of several (a user name as tried from one address)."""
+    return "\0".join(parts)
+
+
+def window_minutes(scope: str) -> int:
+    """How long a client over the limit waits at most, in whole minutes (rounded up)."""
+    _count, seconds = _limit(scope)
+    return max(1, -(-seconds // 60))
+
+
 def refusal(scope: str, *, kept_input: bool = True) -> str:
     """The sentence for a client that went over a limit, in the user's language."""
-    _count, seconds = _limit(scope)
-    minutes = max(1, -(-seconds // 60))
+    minutes = window_minutes(scope)
     if kept_input:
         return ngettext(
             "Too many attempts from your connection. Please try again in %(minutes)d minute; "

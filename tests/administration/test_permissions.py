@@ -37,6 +37,10 @@ def pages() -> list[str]:
         reverse("administration:calendar"),
         reverse("administration:calendar_day_new"),
         reverse("administration:calendar_day_edit", args=[day.pk]),
+        reverse("administration:accounts"),
+        reverse("administration:account_new"),
+        reverse("administration:account_off", args=[holding.user_id]),
+        reverse("administration:account_on", args=[holding.user_id]),
     ]
 
 

@@ -1,5 +1,5 @@
-"""An attachment is served to its case's customer (code and secret) and to officials only,
-always as a download of its sniffed type that the browser will not render."""
+"""An attachment is served to its case's customer (code and secret) and to officials who may
+read its case only, always as a download of its sniffed type that the browser will not render."""
 
 import pytest
 from django.urls import reverse
@@ -98,20 +98,37 @@ def test_another_customer_or_a_wrong_secret_gets_the_one_not_found_answer(
     assert len(pages) == 1
 
 
-def test_officials_download_a_normal_case_file_and_nobody_else_does(
+def test_officials_who_read_the_case_download_a_normal_case_file_and_nobody_else_does(
     client, media, officials, django_capture_on_commit_callbacks
 ):
     case, _secret = send(client, django_capture_on_commit_callbacks)
     attachment = case.attachments.get()
-    url = reverse("attachments:official", args=[attachment.pk])
+    url = reverse("attachments:official", args=[attachment.public_id])
 
     assert client.get(url).status_code == 302  # to the sign-in page
     client.force_login(officials["outsider"])
     assert client.get(url).status_code == 403
-    client.force_login(officials["wd3"])  # any official, handling the case or not
+    client.force_login(officials["kabag"])  # reads every case, handling it or not
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
+    client.force_login(officials["wd3"])  # the case never reached WD III: no such file
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Content-Disposition" not in response
+
+
+def test_the_old_sequential_address_of_a_file_finds_nothing(
+    client, media, officials, django_capture_on_commit_callbacks
+):
+    case, _secret = send(client, django_capture_on_commit_callbacks)
+    attachment = case.attachments.get()
+    client.force_login(officials["clerk"])  # holds the case
+
+    assert client.get(f"/meja/lampiran/{attachment.pk}/").status_code == 404
+    assert str(attachment.pk) != attachment.public_id and len(attachment.public_id) >= 22
+    url = reverse("attachments:official", args=[attachment.public_id])
+    assert client.get(url).status_code == 200
 
 
 def test_a_confidential_case_file_goes_only_to_officials_who_handle_it_and_is_logged(
@@ -124,10 +141,11 @@ def test_a_confidential_case_file_goes_only_to_officials_who_handle_it_and_is_lo
         files=[upload("KTM_Budi.jpg", jpeg_with_gps())],
     )
     attachment = case.attachments.get()
-    url = reverse("attachments:official", args=[attachment.pk])
+    url = reverse("attachments:official", args=[attachment.public_id])
 
-    # The vice dean does not handle the case (yet): neither the file nor its name.
-    client.force_login(officials["wd3"])
+    # The Kabag TU reads every case but does not handle this one (yet): neither the file nor
+    # its name.
+    client.force_login(officials["kabag"])
     response = client.get(url)
     assert response.status_code == 403
     assert "Content-Disposition" not in response
@@ -135,7 +153,7 @@ def test_a_confidential_case_file_goes_only_to_officials_who_handle_it_and_is_lo
     assert "KTM_Budi" not in page
     assert "lampiran-1.jpg" in page
     assert url not in page
-    assert not IdentityView.objects.filter(user=officials["wd3"]).exists()
+    assert not IdentityView.objects.filter(user=officials["kabag"]).exists()
 
     # The clerk holds it: the file under its own name, each download recorded.
     client.force_login(officials["clerk"])
@@ -148,7 +166,7 @@ def test_a_confidential_case_file_goes_only_to_officials_who_handle_it_and_is_lo
     assert "KTM_Budi.jpg" in page and url in page
 
 
-def test_an_anonymous_case_file_has_no_name_and_any_official_downloads_it(
+def test_an_anonymous_case_file_has_no_name_and_any_official_who_reads_the_case_downloads_it(
     client, media, officials, django_capture_on_commit_callbacks
 ):
     case, _secret = send(
@@ -158,9 +176,9 @@ def test_an_anonymous_case_file_has_no_name_and_any_official_downloads_it(
         files=[upload("KTM_Budi.jpg", jpeg_with_gps())],
     )
     attachment = case.attachments.get()
-    client.force_login(officials["wd3"])
+    client.force_login(officials["dean"])
 
-    response = client.get(reverse("attachments:official", args=[attachment.pk]))
+    response = client.get(reverse("attachments:official", args=[attachment.public_id]))
 
     assert response.status_code == 200
     assert f'filename="lampiran-{attachment.pk}.jpg"' in response["Content-Disposition"]
@@ -176,5 +194,5 @@ def test_the_desk_case_page_lists_the_files_for_officials(
 
     page = client.get(reverse("desk:case", args=[case.tracking_code])).content.decode()
 
-    assert reverse("attachments:official", args=[attachment.pk]) in page
+    assert reverse("attachments:official", args=[attachment.public_id]) in page
     assert "bukti.pdf" in page

@@ -77,9 +77,10 @@ def test_only_the_clerk_writes_the_board(client, officials):
         board_entry_write(
             case=case, user=officials["wd2"], summary=SUMMARY, public_answer=PUBLIC_ANSWER
         )
-    client.force_login(officials["wd2"])
+    client.force_login(officials["dean"])  # reads the case, is not its clerk
     assert client.get(reverse("board:edit", args=[case.tracking_code])).status_code == 403
     desk = client.get(reverse("desk:case", args=[case.tracking_code])).content.decode()
+    assert case.tracking_code in desk
     assert reverse("board:edit", args=[case.tracking_code]) not in desk
 
 

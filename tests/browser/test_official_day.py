@@ -185,7 +185,7 @@ def test_a_day_of_the_clerk_the_kabag_tu_a_vice_dean_and_the_dean(new_context):
     wd1.fill("#summary", REPORT_SUMMARY)
     with wd1.expect_navigation():
         wd1.get_by_role("button", name="Kirim laporan", exact=True).click()
-    assert re.search(r"/meja/laporan/\d+/$", wd1.url), f"the report was refused: {wd1.url}"
+    assert re.search(r"/meja/laporan/[\w-]+/$", wd1.url), f"the report was refused: {wd1.url}"
     assert "Laporan terkirim kepada Dekan." in flash(wd1)
     report_url = wd1.url
     listed = wd1.locator("main ul li a").all_inner_texts()

@@ -214,7 +214,7 @@ def test_the_scan_of_the_paper_form_is_kept_with_the_case_without_its_metadata(
     assert len(stored) == 1 and stored[0].startswith(b"%PDF-")
     assert AUTHOR.encode() not in stored[0]
     page = client.get(response["Location"]).content.decode()
-    assert reverse("attachments:official", args=[scan.pk]) in page
+    assert reverse("attachments:official", args=[scan.public_id]) in page
     assert "formulir_darmawan.pdf" in page
 
 

@@ -16,6 +16,7 @@ from tests.factories import (
     assert_trail_unbroken_to_the_close,
     make_official,
     step_with,
+    walk_case,
     walked,
 )
 
@@ -69,7 +70,7 @@ def test_vice_dean_reports_two_answered_cases_in_one_report_and_the_dean_closes_
 
     report = Report.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("desk:report_detail", args=[report.pk])
+    assert response["Location"] == reverse("desk:report_detail", args=[report.public_id])
     assert (report.position, report.author, report.summary) == (
         "wd1",
         o["wd1"],
@@ -84,18 +85,20 @@ def test_vice_dean_reports_two_answered_cases_in_one_report_and_the_dean_closes_
         )
         assert case.trail.last().step == reporting_step()
     # Only the Dean may acknowledge it; the vice dean sees the report without the button.
-    page = client.get(reverse("desk:report_detail", args=[report.pk]))
+    page = client.get(reverse("desk:report_detail", args=[report.public_id]))
     assert page.context["may_receive"] is False
-    assert client.post(reverse("desk:report_detail", args=[report.pk])).status_code == 403
+    assert client.post(reverse("desk:report_detail", args=[report.public_id])).status_code == 403
 
     client.force_login(o["dean"])
-    page = client.get(reverse("desk:report_detail", args=[report.pk]))
+    page = client.get(reverse("desk:report_detail", args=[report.public_id]))
     assert page.context["may_receive"] is True
     assert set(page.context["cases"]) == {first, second}
 
-    response = client.post(reverse("desk:report_detail", args=[report.pk]), follow=True)
+    response = client.post(reverse("desk:report_detail", args=[report.public_id]), follow=True)
 
-    assert response.redirect_chain == [(reverse("desk:report_detail", args=[report.pk]), 302)]
+    assert response.redirect_chain == [
+        (reverse("desk:report_detail", args=[report.public_id]), 302)
+    ]
     report.refresh_from_db()
     assert report.received_by == o["dean"] and report.received_at is not None
     for case in (first, second):
@@ -110,7 +113,7 @@ def test_vice_dean_reports_two_answered_cases_in_one_report_and_the_dean_closes_
         assert (record.actor, record.position) == (o["dean"], "dekan")
     assert response.context["may_receive"] is False
     # Receiving twice is not possible.
-    assert client.post(reverse("desk:report_detail", args=[report.pk])).status_code == 403
+    assert client.post(reverse("desk:report_detail", args=[report.public_id])).status_code == 403
     assert StepRecord.objects.filter(step=receiving_step()).count() == 2
 
 
@@ -136,14 +139,15 @@ def test_another_vice_dean_cannot_report_wd1s_cases(client, officials):
     assert list(page.context["candidates"]) == [own]
     assert first.tracking_code not in page.content.decode()
 
+    # WD II may not read WD I's cases: they are not found (decision 11).
     response = client.post(REPORT_NEW, {"cases": [first.tracking_code, second.tracking_code]})
-    assert response.status_code == 403
+    assert response.status_code == 404
     # Slipping one of WD I's cases in with WD II's own does not report either.
     response = client.post(REPORT_NEW, {"cases": [own.tracking_code, first.tracking_code]})
-    assert response.status_code == 403
+    assert response.status_code == 404
     # Nor through the case page's own form for reporting it.
     url = reverse("desk:act", args=[first.tracking_code, "report"])
-    assert client.post(url, {"report-version": first.version}).status_code == 403
+    assert client.post(url, {"report-version": first.version}).status_code == 404
 
     assert not Report.objects.exists()
     assert [state(first), state(second), state(own)] == before
@@ -194,3 +198,76 @@ def test_the_dean_can_acknowledge_from_the_case_page_too(client, officials):
     for case in (first, second):
         case.refresh_from_db()
         assert case.closure == "B"
+
+
+# ---------------------------------------------------------------------------------------------
+# Who reads a report (decision 11): the reporting vice dean, the Dean, those who read every case
+
+
+def test_a_report_is_read_by_its_vice_dean_and_the_dean_and_not_by_another_vice_dean(
+    client, officials
+):
+    o = officials
+    case = answered_case()
+    report = report_to_dean([case], o["wd1"], summary="Satu aspirasi akademik.")
+    page = reverse("desk:report_detail", args=[report.public_id])
+    pdf = reverse("printing:report_pdf", args=[report.public_id])
+
+    for name in ("wd1", "dean", "kabag"):
+        client.force_login(o[name])
+        response = client.get(page)
+        assert response.status_code == 200, name
+        assert case.tracking_code in response.content.decode(), name
+        assert client.get(pdf).status_code == 200, name
+    for name in ("wd2", "wd3", "clerk"):
+        client.force_login(o[name])
+        for url in (page, pdf):
+            response = client.get(url)
+            assert response.status_code == 404, (name, url)
+            assert b"Satu aspirasi akademik." not in response.content, (name, url)
+        assert client.post(page).status_code == 404, name
+    report.refresh_from_db()
+    assert report.received_at is None
+
+
+def test_the_case_page_links_its_report_only_for_those_who_read_the_report(client, officials):
+    o = officials
+    case = answered_case()
+    report = report_to_dean([case], o["wd1"])
+    link = f'href="{reverse("desk:report_detail", args=[report.public_id])}"'
+
+    client.force_login(o["dean"])
+    assert link in client.get(reverse("desk:case", args=[case.tracking_code])).content.decode()
+    client.force_login(o["clerk"])  # reads the case (received it at the start), not the report
+    page = client.get(reverse("desk:case", args=[case.tracking_code]))
+    assert page.status_code == 200
+    assert link not in page.content.decode() and f"#{report.pk}" in page.content.decode()
+
+
+def test_the_old_sequential_address_of_a_report_finds_nothing(client, officials):
+    o = officials
+    report = report_to_dean([answered_case()], o["wd1"])
+    client.force_login(o["dean"])
+
+    assert client.get(f"/meja/laporan/{report.pk}/").status_code == 404
+    assert client.get(f"/meja/laporan/{report.pk}/laporan.pdf").status_code == 404
+    assert str(report.pk) != report.public_id and len(report.public_id) >= 22
+    assert client.get(reverse("desk:report_detail", args=[report.public_id])).status_code == 200
+
+
+def test_a_vice_dean_who_read_a_case_but_does_not_hold_it_cannot_report_it(client, officials):
+    """WD II sent the case back, the Kabag TU routed it to WD I, who answered it: WD II still
+    reads it (it passed their desk), so ticking it is refused as forbidden, not as unknown."""
+    o = officials
+    start = TUESDAY_9 - dt.timedelta(days=7)
+    case = walked(via=["forward", "send_back"], vice_dean="wd2", start=start)
+    case = walk_case(case, until="report", vice_dean="wd1")
+    assert (case.current_step, case.current_position) == (reporting_step(), "wd1")
+    before = state(case)
+    client.force_login(o["wd2"])
+    assert client.get(reverse("desk:case", args=[case.tracking_code])).status_code == 200
+
+    response = client.post(REPORT_NEW, {"cases": [case.tracking_code]})
+
+    assert response.status_code == 403
+    assert state(case) == before and not Report.objects.exists()

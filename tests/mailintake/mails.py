@@ -52,3 +52,32 @@ def reseed_categories() -> None:
     """The categories of the data migration, for tests after a transactional test's flush."""
     seed = importlib.import_module("aspirasi.cases.migrations.0002_categories")
     seed.create(django_apps, None)
+
+
+def as_piped(raw: bytes) -> bytes:
+    """The message as Postfix's pipe (flags=DRq) hands it over: LF line ends, the envelope's
+    Return-Path and Delivered-To and its own Received on top."""
+    trace = (
+        b"Return-Path: <siti.rahma@students.unmul.ac.id>\n"
+        b"Delivered-To: aspirasi@ft.unmul.ac.id\n"
+        b"Received: from mx.students.unmul.ac.id (mx.students.unmul.ac.id [10.1.2.3])\n"
+        b"\tby mail.ft.unmul.ac.id (Postfix) with ESMTPS id 4R2x9;\n"
+        b"\tTue, 3 Nov 2026 09:00:01 +0800 (WITA)\n"
+    )
+    return trace + raw.replace(b"\r\n", b"\n")
+
+
+def as_in_mailbox(raw: bytes) -> bytes:
+    """The same message as an IMAP server returns it: CRLF line ends, its own trace headers
+    (another Received, X-Original-To, a spam filter's verdict) and the mailbox's Status."""
+    trace = (
+        b"Return-Path: <siti.rahma@students.unmul.ac.id>\n"
+        b"X-Original-To: aspirasi@ft.unmul.ac.id\n"
+        b"Delivered-To: aspirasi@imap.ft.unmul.ac.id\n"
+        b"Received: from mail.ft.unmul.ac.id by imap.ft.unmul.ac.id (Dovecot) with LMTP\n"
+        b"\tid 8Kq2; Tue, 03 Nov 2026 09:00:02 +0800\n"
+        b"X-Spam-Status: No, score=-1.2\n"
+        b"Status: RO\n"
+    )
+    lf = (trace + raw).replace(b"\r\n", b"\n")
+    return lf.replace(b"\n", b"\r\n")

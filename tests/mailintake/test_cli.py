@@ -16,9 +16,12 @@ from django.db import connection, transaction
 
 from aspirasi.cases.models import Aspiration
 from aspirasi.channels.models import ChannelHealth
+from aspirasi.mailintake.imap import ImapAccount, poll_imap
 from aspirasi.mailintake.models import InboundMail
+from aspirasi.notifications.models import Message
 
-from .mails import mail, reseed_categories
+from .imap_server import TinyImapServer
+from .mails import as_in_mailbox, as_piped, mail, reseed_categories
 
 BIN = Path(settings.BASE_DIR) / "bin" / "aspirasi-mail-intake"
 # Generous: a cold start of Python and Django on a busy machine; the command's own deadline
@@ -160,3 +163,38 @@ def test_settings_that_cannot_be_loaded_are_a_temporary_failure(tmp_path, conten
     done = run_intake(mail(), env_file)
     assert done.returncode == 75, done.stderr.decode()
     assert "temporary failure" in done.stderr.decode()
+
+
+def test_an_oversize_message_is_refused_for_good_with_the_size_limit_and_nothing_is_stored(
+    intake_env,
+):
+    env_file = with_lines(intake_env, "ASPIRASI_MAIL_MAX_BYTES=20000")
+    done = run_intake(mail(body="Foto terlampir.\n" + "A" * 30_000), env_file)
+    assert done.returncode == 65
+    said = done.stderr.decode()
+    # Postfix's pipe puts a leading enhanced status code into its bounce: message too big.
+    assert said.startswith("5.3.4 aspirasi: rejected, over the size limit: the message is")
+    assert "larger than the 20 KB this address accepts" in said
+    assert not InboundMail.objects.exists() and not Aspiration.objects.exists()
+    assert run_intake(mail(), env_file).returncode == 0  # a message within the limit is taken
+
+
+def test_the_same_message_by_pipe_then_from_the_mailbox_with_crlf_makes_one_case(intake_env):
+    raw = mail()
+    piped = run_intake(as_piped(raw), intake_env)
+    assert piped.returncode == 0, piped.stderr.decode()
+    with TinyImapServer([as_in_mailbox(raw)]) as server:
+        polled = poll_imap(
+            ImapAccount(
+                host="127.0.0.1",
+                port=server.port,
+                user="aspirasi",
+                password="rahasia",
+                ssl=False,
+                timeout=10,
+            )
+        )
+        assert server.seen() == {1}
+    assert [r.duplicate for r in polled.taken] == [True]
+    assert Aspiration.objects.count() == 1 and InboundMail.objects.get().via == "pipe"
+    assert Message.objects.filter(kind="receipt").count() == 1

@@ -118,3 +118,22 @@ def test_the_poll_imap_command_uses_the_settings(settings, capsys):
         call_command("poll_imap")
     out = capsys.readouterr().out
     assert "opened ASP-" in out and "1 message(s) taken in" in out
+
+
+@pytest.mark.django_db
+def test_an_oversize_message_in_the_mailbox_is_refused_stored_nowhere_and_not_fetched_again(
+    settings, capsys
+):
+    settings.ASPIRASI_MAIL_MAX_BYTES = 20_000
+    big, small = mail(body="B" * 30_000), mail(subject="Kecil")
+    with TinyImapServer([big, small]) as server:
+        settings.ASPIRASI_IMAP_HOST = "127.0.0.1"
+        settings.ASPIRASI_IMAP_PORT = server.port
+        settings.ASPIRASI_IMAP_USER = "aspirasi"
+        settings.ASPIRASI_IMAP_PASSWORD = "rahasia"
+        settings.ASPIRASI_IMAP_SSL = False
+        call_command("poll_imap")
+        assert server.seen() == {1, 2}
+    out = capsys.readouterr().out
+    assert "refused, left in the mailbox: UID 1: over the size limit" in out
+    assert list(InboundMail.objects.values_list("subject", flat=True)) == ["Kecil"]

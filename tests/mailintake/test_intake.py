@@ -1,10 +1,14 @@
 """E-mail intake: an e-mail opens a case waiting to be received, like the web form; a reply
-joins its case only from the case's own address; machines' mail is set aside; nothing is lost or
-taken twice."""
+joins its case only when it proves it belongs there (it answers our e-mail from the case's own
+address, or quotes the case's secret link), never by a tracking code and a From; machines' mail
+is set aside; nothing is lost or taken twice."""
 
 import datetime as dt
+import email
+from email.message import EmailMessage
 
 import pytest
+from django.urls import reverse
 
 from aspirasi.cases.choices import Channel, Privacy, Status
 from aspirasi.cases.engine import ActionInput
@@ -15,9 +19,9 @@ from aspirasi.mailintake import intake
 from aspirasi.mailintake.intake import NotAMessage, receive_mail
 from aspirasi.mailintake.models import InboundMail
 from aspirasi.notifications.models import Message
-from tests.factories import TUESDAY_9, act, step_with
+from tests.factories import TUESDAY_9, act, make_case, step_with
 
-from .mails import CUSTOMER_ADDRESS, mail, receipt_of
+from .mails import CUSTOMER, CUSTOMER_ADDRESS, mail, receipt_of
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +64,24 @@ def test_the_sender_gets_the_tracking_code_and_private_link_by_reply():
     assert Message.objects.filter(to=CUSTOMER_ADDRESS).count() == 1
 
 
-def test_a_reply_with_the_code_in_its_subject_joins_the_case():
+def in_thread_of(case) -> dict[str, str]:
+    """The threading headers of a reply to the case's receipt."""
+    ours = receipt_of(case).message_id
+    return {"In-Reply-To": ours, "References": ours}
+
+
+def secret_link_of(case) -> str:
+    """The secret link the receipt carries (its body is kept until it is delivered)."""
+    return next(w for w in receipt_of(case).text_body.split() if "/lacak/" in w)
+
+
+def test_a_reply_to_our_receipt_joins_the_case_as_a_clarification():
     case = opened(mail())
-    reply = mail(subject=f"Re: [{case.tracking_code}] Jadwal", body="Saya dari angkatan 2023.")
+    reply = mail(
+        subject=f"Re: [{case.tracking_code}] Jadwal",
+        body="Saya dari angkatan 2023.",
+        headers=in_thread_of(case),
+    )
     received = receive_mail(reply, now=LATER)
     assert received.mail.outcome == InboundMail.Outcome.JOINED
     assert received.mail.aspiration == case
@@ -74,6 +93,58 @@ def test_a_reply_with_the_code_in_its_subject_joins_the_case():
     assert Aspiration.objects.count() == 1
     # A clarification gets no receipt of its own: only the case's first one exists.
     assert Message.objects.filter(to=CUSTOMER_ADDRESS).count() == 1
+
+
+def test_a_forged_from_with_a_guessed_code_joins_nothing():
+    case = opened(mail())
+    # Codes are numbered one after another: anyone can write the next one into a subject, and
+    # anyone can write the customer's address into From.
+    forged = mail(subject=f"Re: [{case.tracking_code}] Jadwal", body="Tolong hapus kasus ini.")
+    received = receive_mail(forged, now=LATER)
+    assert received.mail.outcome == InboundMail.Outcome.OPENED
+    new = received.mail.aspiration
+    assert new != case and received.mail.refers_to == case
+    assert not case.clarifications.exists()
+    assert case.tracking_code in new.body and case.tracking_code in received.mail.note
+
+
+def test_a_reply_quoting_the_secret_link_joins_the_case_from_any_address():
+    case = opened(mail())
+    link = secret_link_of(case)
+    body = (
+        "Nomor ruangannya C-201.\n\n"
+        "Pada Sel, 3 Nov 2026, Aspirasi FT Unmul menulis:\n"
+        f"> Buka kasus Anda: {link}\n"
+    )
+    reply = mail(sender="Siti <siti.lain@gmail.com>", subject="Re: Aspirasi Anda", body=body)
+    received = receive_mail(reply, now=LATER)
+    assert received.mail.outcome == InboundMail.Outcome.JOINED
+    assert received.mail.aspiration == case
+    assert case.clarifications.get().text == "Nomor ruangannya C-201."
+
+
+def test_a_reply_quoting_the_secret_link_only_in_its_html_joins_the_case():
+    case = opened(mail())
+    html = f'<p>Ruang C-201.</p><blockquote><a href="{secret_link_of(case)}">Buka</a></blockquote>'
+    reply = mail(subject="Re: Aspirasi Anda", body="Ruang C-201.", html=html)
+    assert receive_mail(reply, now=LATER).mail.aspiration == case
+
+
+def test_the_secret_link_of_an_anonymous_case_joins_nothing():
+    case, secret = make_case(privacy=Privacy.ANONYMOUS, now=TUESDAY_9)
+    link = reverse("public:track", args=[case.tracking_code, secret])
+    received = receive_mail(mail(subject="Tambahan", body=f"Kasus saya: {link}"), now=LATER)
+    # The sender's address must never be tied to a case that keeps no identity.
+    assert received.mail.outcome == InboundMail.Outcome.OPENED
+    assert received.mail.refers_to is None and not case.clarifications.exists()
+
+
+def test_a_link_with_a_wrong_secret_joins_nothing():
+    case = opened(mail())
+    wrong = secret_link_of(case).rstrip("/")[:-4] + "AAAA/"
+    received = receive_mail(mail(subject="Re: Aspirasi", body=f"> {wrong}"), now=LATER)
+    assert received.mail.outcome == InboundMail.Outcome.OPENED
+    assert received.mail.aspiration != case and not case.clarifications.exists()
 
 
 def test_a_reply_to_our_receipt_joins_the_case_by_its_in_reply_to():
@@ -129,8 +200,10 @@ def test_a_reply_to_a_recently_closed_case_opens_a_follow_up_then_joins_it(offic
     case = close_on_path_a(opened(mail()))
     assert case.status == Status.CLOSED
     code_subject = f"Re: [{case.tracking_code}] Jadwal"
+    thread = in_thread_of(case)
     first = receive_mail(
-        mail(subject=code_subject, body="Senin kapan?"), now=LATER + dt.timedelta(days=2)
+        mail(subject=code_subject, body="Senin kapan?", headers=thread),
+        now=LATER + dt.timedelta(days=2),
     )
     follow_up = first.mail.aspiration
     assert first.mail.outcome == InboundMail.Outcome.OPENED
@@ -139,7 +212,8 @@ def test_a_reply_to_a_recently_closed_case_opens_a_follow_up_then_joins_it(offic
     assert receipt_of(follow_up).to == CUSTOMER_ADDRESS
     # The next reply in the old thread belongs to the open follow-up, not to a third case.
     second = receive_mail(
-        mail(subject=code_subject, body="Jam berapa?"), now=LATER + dt.timedelta(days=3)
+        mail(subject=code_subject, body="Jam berapa?", headers=thread),
+        now=LATER + dt.timedelta(days=3),
     )
     assert second.mail.outcome == InboundMail.Outcome.JOINED
     assert second.mail.aspiration == follow_up
@@ -149,7 +223,11 @@ def test_a_reply_to_a_recently_closed_case_opens_a_follow_up_then_joins_it(offic
 def test_a_reply_to_a_case_closed_long_ago_opens_a_new_case_that_mentions_the_code(officials):
     case = close_on_path_a(opened(mail()))
     late = receive_mail(
-        mail(subject=f"Re: [{case.tracking_code}] Jadwal", body="Masih belum jelas."),
+        mail(
+            subject=f"Re: [{case.tracking_code}] Jadwal",
+            body="Masih belum jelas.",
+            headers=in_thread_of(case),
+        ),
         now=LATER + dt.timedelta(days=20),
     )
     new = late.mail.aspiration
@@ -161,7 +239,7 @@ def test_a_reply_to_a_case_closed_long_ago_opens_a_new_case_that_mentions_the_co
 def test_a_reply_to_a_case_closed_as_spam_opens_a_new_case_not_a_follow_up(officials):
     case = act(opened(mail()), "spam", ActionInput(reason="Iklan."))
     reply = receive_mail(
-        mail(subject=f"Re: [{case.tracking_code}] Jadwal", body="Kenapa ditutup?"), now=LATER
+        mail(subject="Re: Jadwal", body="Kenapa ditutup?", headers=in_thread_of(case)), now=LATER
     )
     new = reply.mail.aspiration
     assert reply.mail.outcome == InboundMail.Outcome.OPENED
@@ -170,11 +248,12 @@ def test_a_reply_to_a_case_closed_as_spam_opens_a_new_case_not_a_follow_up(offic
 
 def test_a_case_takes_one_follow_up_only(officials):
     case = close_on_path_a(opened(mail()))
-    subject = f"Re: [{case.tracking_code}] Jadwal"
-    first = receive_mail(mail(subject=subject, body="Senin kapan?"), now=LATER)
+    subject, thread = f"Re: [{case.tracking_code}] Jadwal", in_thread_of(case)
+    first = receive_mail(mail(subject=subject, body="Senin kapan?", headers=thread), now=LATER)
     follow_up = first.mail.aspiration
+    assert follow_up.follow_up_of == case
     walk_case(follow_up, path="A", texts={"response": "Senin pukul 8."})
-    again = receive_mail(mail(subject=subject, body="Dan ruangannya?"), now=LATER)
+    again = receive_mail(mail(subject=subject, body="Dan ruangannya?", headers=thread), now=LATER)
     assert again.mail.aspiration.follow_up_of is None
     assert Aspiration.objects.filter(follow_up_of=case).count() == 1
 
@@ -189,7 +268,9 @@ def test_the_quoted_thread_is_left_out_of_a_clarification():
         ">\n"
         "> Kode pelacakan: " + case.tracking_code + "\n"
     )
-    receive_mail(mail(subject=f"Re: {case.tracking_code}", body=body), now=LATER)
+    receive_mail(
+        mail(subject=f"Re: {case.tracking_code}", body=body, headers=in_thread_of(case)), now=LATER
+    )
     assert case.clarifications.get().text == "Mata kuliahnya Statika."
 
 
@@ -355,3 +436,111 @@ def test_a_failure_while_opening_the_case_still_keeps_the_message(monkeypatch):
     assert "a fault of ours" in received.mail.note
     assert bytes(received.mail.raw) == raw
     assert not Aspiration.objects.exists()
+
+
+BOUNCE_TEXT = (
+    "This is the mail system at host mx.students.unmul.ac.id.\n\n"
+    "I'm sorry to have to inform you that your message could not be delivered.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "headers, subject, rule",
+    [
+        # Postfix's pipe (flags=R) and local delivery write the null sender so.
+        ({"Return-Path": "<MAILER-DAEMON>"}, "Pesan Anda", "Return-Path"),
+        ({"Return-Path": "MAILER-DAEMON"}, "Pesan Anda", "Return-Path"),
+        ({"Return-Path": "<MAILER-DAEMON@mx.students.unmul.ac.id>"}, "Pesan Anda", "Return-Path"),
+        ({"Return-Path": "MAILER-DAEMON@mx.students.unmul.ac.id"}, "Pesan Anda", "Return-Path"),
+        ({"Return-Path": "< >"}, "Pesan Anda", "Return-Path"),
+        ({"X-Failed-Recipients": CUSTOMER_ADDRESS}, "Pesan Anda", "X-Failed-Recipients"),
+        ({}, "Undelivered Mail Returned to Sender", "Subject"),
+        ({}, "Delivery Status Notification (Failure)", "Subject"),
+    ],
+)
+def test_a_bounce_in_any_form_opens_no_case_and_queues_nothing(headers, subject, rule):
+    case = opened(mail())
+    messages = Message.objects.count()
+    # It quotes our receipt, link and all: recognised as a person's mail it would join the case.
+    bounce = mail(
+        sender="Sistem Surat <sistem@mx.students.unmul.ac.id>",
+        subject=subject,
+        body=BOUNCE_TEXT + f"> {secret_link_of(case)}\n",
+        headers={**in_thread_of(case), **headers},
+    )
+    received = receive_mail(bounce, now=LATER)
+    assert (received.mail.outcome, received.mail.reason) == ("set_aside", "bounce")
+    assert received.mail.note.startswith(f"set aside by {rule}")
+    assert Aspiration.objects.count() == 1 and not case.clarifications.exists()
+    assert Message.objects.count() == messages
+
+
+DSN_IN_MIXED = b"""\
+Return-Path: <postmaster@mx.students.unmul.ac.id>
+From: Gateway <gateway@mx.students.unmul.ac.id>
+To: aspirasi@ft.unmul.ac.id
+Subject: Pemberitahuan
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="M"
+Message-ID: <dsn.mixed@mx.students.unmul.ac.id>
+
+--M
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--M
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.students.unmul.ac.id
+
+Final-Recipient: rfc822; siti.rahma@students.unmul.ac.id
+Action: failed
+Status: 5.1.1
+
+--M--
+"""
+
+
+def test_a_delivery_report_inside_a_mixed_message_is_a_bounce():
+    received = receive_mail(DSN_IN_MIXED, now=TUESDAY_9)
+    assert (received.mail.outcome, received.mail.reason) == ("set_aside", "bounce")
+    assert "message/delivery-status" in received.mail.note
+    assert not Aspiration.objects.exists() and not Message.objects.exists()
+
+
+def test_a_bounce_a_person_forwards_opens_a_case():
+    forwarded = EmailMessage()
+    forwarded["From"] = CUSTOMER
+    forwarded["To"] = "aspirasi@ft.unmul.ac.id"
+    forwarded["Subject"] = "Surel saya ke dosen selalu gagal"
+    forwarded["Message-ID"] = "<fwd.1@students.unmul.ac.id>"
+    forwarded.set_content("Kenapa surel saya ke dosen Teknik Sipil ditolak?")
+    forwarded.add_attachment(
+        email.message_from_bytes(DSN_IN_MIXED.replace(b"multipart/mixed", b"multipart/report"))
+    )
+    received = receive_mail(forwarded.as_bytes(), now=TUESDAY_9)
+    assert received.mail.outcome == "opened", received.mail.note
+    assert "ditolak" in received.mail.aspiration.body
+
+
+def test_eight_bit_text_without_a_charset_is_read_by_a_best_guess():
+    def raw(charset_line: bytes, body: bytes) -> bytes:
+        return (
+            b"From: Andr\xe9 Wijaya <andre@students.unmul.ac.id>\n"
+            b"Subject: Caf\xc3\xa9 kantin\nMIME-Version: 1.0\n"
+            + charset_line
+            + b"Content-Transfer-Encoding: 8bit\n\n"
+            + body
+        )
+
+    utf8 = opened(raw(b"Content-Type: text/plain\n", b"Kopi di caf\xc3\xa9 kantin mahal.\n"))
+    western = opened(
+        raw(b"Content-Type: text/plain; charset=us-ascii\n", b"Kopi di caf\xe9 kantin mahal.\n")
+    )
+    mislabelled = opened(
+        raw(b"Content-Type: text/plain; charset=utf-8\n", b"Kopi di caf\xe9 \x93kantin\x94.\n")
+    )
+    assert utf8.body == western.body == "Kopi di café kantin mahal."
+    assert mislabelled.body == "Kopi di café “kantin”."
+    assert utf8.customer_name == "André Wijaya" and utf8.subject == "Café kantin"

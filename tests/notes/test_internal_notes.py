@@ -39,11 +39,11 @@ def indonesian(msgid: str) -> str:
     return text
 
 
-def test_an_official_who_does_not_hold_the_case_adds_a_note_seen_on_the_case_page(
+def test_an_official_who_reads_but_does_not_hold_the_case_adds_a_note_seen_on_the_case_page(
     client, officials
 ):
     case, _ = make_case()
-    client.force_login(officials["wd2"])
+    client.force_login(officials["kabag"])  # reads every case
 
     response = client.post(note_url(case), {"text": NOTE}, follow=True)
 
@@ -51,13 +51,13 @@ def test_an_official_who_does_not_hold_the_case_adds_a_note_seen_on_the_case_pag
     note = InternalNote.objects.get()
     assert (note.aspiration, note.author, note.position, note.acting) == (
         case,
-        officials["wd2"],
-        "wd2",
+        officials["kabag"],
+        "kabag_tu",
         False,
     )
     html = response.content.decode()
     assert NOTE in html and 'id="internal-notes"' in html
-    # Every official reads it on the case page.
+    # Every official who reads the case reads it on the case page.
     client.force_login(officials["clerk"])
     assert NOTE in client.get(case_url(case)).content.decode()
 
@@ -113,8 +113,9 @@ def test_an_empty_or_over_long_note_is_refused_in_indonesian_and_kept(client, of
 def test_internal_notes_never_reach_the_customer(client, officials):
     """Not on the tracking page at any stage, not in any message sent out."""
     case, secret = make_case(customer_email="siti@example.ac.id")
-    client.force_login(officials["wd1"])
+    client.force_login(officials["kabag"])
     client.post(note_url(case), {"text": NOTE})
+    assert InternalNote.objects.filter(aspiration=case).exists()
     client.logout()
 
     page = client.get(track_url(case, secret))
@@ -137,7 +138,7 @@ def test_the_customers_clarifications_are_listed_for_officials(client, officials
     add_clarification(
         case, "Ujiannya mata kuliah Statika, bukan Dinamika.", source="web", now=TUESDAY_9
     )
-    client.force_login(officials["wd3"])  # any official reads them, read-only
+    client.force_login(officials["dean"])  # any official who reads the case, read-only
 
     html = client.get(case_url(case)).content.decode()
 

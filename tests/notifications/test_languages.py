@@ -79,7 +79,7 @@ def test_the_dean_who_prefers_english_receives_a_report_in_english(desks, mail_s
     [mail_to_dean] = mail_server.to("dean@ft.example")
     assert mail_to_dean.language == "en"
     assert "waits for your receipt" in mail_to_dean.subject
-    assert f"{SITE}/meja/laporan/{report.pk}/" in mail_to_dean.text
+    assert f"{SITE}/meja/laporan/{report.public_id}/" in mail_to_dean.text
 
 
 def test_an_english_customer_gets_response_closing_and_survey_in_english(

@@ -72,7 +72,7 @@ def test_a_report_of_many_cases_reaches_the_dean_as_one_message(desks, mail_serv
     assert kinds_for(o["dean"]) == ["report_arrived"]
     drain()
     [mail] = mail_server.to(o["dean"].email)
-    assert f"{SITE}/meja/laporan/{report.pk}/" in mail.text
+    assert f"{SITE}/meja/laporan/{report.public_id}/" in mail.text
 
 
 def test_an_official_without_an_address_is_skipped(officials, mail_server, drain):

@@ -78,7 +78,7 @@ def test_the_form_of_a_case_the_clerk_answered_on_path_a(client, officials):
         case_options={"body": "Kapan jadwal ujian susulan diumumkan? Mohon info segera."},
     )
 
-    text = print_form(client, officials["wd3"], case)
+    text = print_form(client, officials["dean"], case)
 
     for line in ("UNIVERSITAS MULAWARMAN", "FAKULTAS TEKNIK"):
         assert line in text
@@ -275,7 +275,7 @@ def test_confidential_identity_is_not_printed_for_an_official_who_never_held_a_s
         },
     )
 
-    text = print_form(client, officials["wd2"], case)
+    text = print_form(client, officials["kabag"], case)  # reads every case, held no step
 
     assert "Rahmat Hidayat" not in text
     assert case.customer_email not in text and "1909" not in text
@@ -309,7 +309,7 @@ def test_anonymous_case_prints_no_identity(client, officials):
 
 def test_the_case_page_links_to_the_printed_form(client, officials):
     case, _ = make_case()
-    client.force_login(officials["wd1"])
+    client.force_login(officials["dean"])
 
     page = client.get(reverse("desk:case", args=[case.tracking_code])).content.decode()
 

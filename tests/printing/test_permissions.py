@@ -1,4 +1,5 @@
-"""Who may print: any current official, any case (identity as privacy allows); nobody else."""
+"""Who may print: a current official, the cases and reports they may read (identity as privacy
+allows); nobody else."""
 
 import datetime as dt
 
@@ -21,7 +22,7 @@ def urls(officials):
     return [
         reverse("printing:case_form_pdf", args=[case.tracking_code]),
         reverse("printing:receipt_pdf", args=[case.tracking_code]),
-        reverse("printing:report_pdf", args=[report.pk]),
+        reverse("printing:report_pdf", args=[report.public_id]),
     ]
 
 
@@ -54,4 +55,16 @@ def test_an_unknown_case_or_report_is_404(client, officials):
     assert (
         client.get(reverse("printing:case_form_pdf", args=["ASP-2026-999999"])).status_code == 404
     )
-    assert client.get(reverse("printing:report_pdf", args=[999999])).status_code == 404
+    assert client.get(reverse("printing:report_pdf", args=["tidak-ada"])).status_code == 404
+
+
+def test_a_vice_dean_cannot_print_another_vice_deans_case_or_report(client, officials, urls):
+    """Not found, as a case that does not exist (decision 11): WD I's case never reached WD II."""
+    client.force_login(officials["wd2"])
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"] != "application/pdf", url
+    client.force_login(officials["wd1"])
+    assert client.get(urls[0]).status_code == 200  # the form of their own case
+    assert client.get(urls[2]).status_code == 200  # their own report

@@ -28,7 +28,7 @@ def answered_case(subject, answer):
 
 def print_report(client, user, report) -> str:
     client.force_login(user)
-    response = client.get(reverse("printing:report_pdf", args=[report.pk]))
+    response = client.get(reverse("printing:report_pdf", args=[report.public_id]))
     return served_pdf(response, f"laporan-{report.pk}.pdf")
 
 
@@ -64,7 +64,7 @@ def test_report_pdf_holds_its_cases_responses_reporter_and_the_deans_receipt(cli
     received_at = sent_at + dt.timedelta(hours=2)
     receive_report(report, plh, now=received_at)
     report.refresh_from_db()
-    text = print_report(client, o["wd2"], report)
+    text = print_report(client, o["wd1"], report)  # the reporting vice dean
 
     assert f"Budi Santoso, a.n. Dekan {when(received_at)}" in text
     assert "Alur B" in text
@@ -76,8 +76,8 @@ def test_the_report_page_links_to_its_pdf(client, officials):
     report = report_to_dean([case], o["wd1"])
     client.force_login(o["dean"])
 
-    page = client.get(reverse("desk:report_detail", args=[report.pk])).content.decode()
+    page = client.get(reverse("desk:report_detail", args=[report.public_id])).content.decode()
 
-    assert f'href="{reverse("printing:report_pdf", args=[report.pk])}"' in page
+    assert f'href="{reverse("printing:report_pdf", args=[report.public_id])}"' in page
     assert "Cetak laporan (PDF)" in page
     assert Report.objects.count() == 1

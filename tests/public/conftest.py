@@ -1,3 +1,3 @@
 """The customer-side fixtures (tests/public/helpers.py) for the tests here."""
 
-from tests.public.helpers import fresh_limits, media  # noqa: F401
+from tests.public.helpers import client, fresh_limits, media  # noqa: F401

@@ -135,3 +135,24 @@ def fresh_limits():
     caches["ratelimit"].clear()
     yield
     caches["ratelimit"].clear()
+
+
+SUBMIT_URL = "/kirim/"
+
+
+@pytest.fixture
+def client(client):
+    """The test client as a browser uses the public form: it has loaded the form (and so holds
+    its one-time key) before sending it, and follows the redirect to the receipt."""
+    post = client.post
+
+    def post_like_a_browser(path, data=None, *args, **kwargs):
+        if path == SUBMIT_URL and isinstance(data, dict) and "once" not in data:
+            page = client.get(SUBMIT_URL)
+            data = {**data, "once": page.context["form"]["once"].value()}
+        if path == SUBMIT_URL or path.endswith("/tindak-lanjut/"):
+            kwargs.setdefault("follow", True)
+        return post(path, data, *args, **kwargs)
+
+    client.post = post_like_a_browser
+    return client

@@ -165,7 +165,9 @@ def test_no_follow_up_after_14_days_or_for_a_case_closed_outside_the_flow(
 
     page = client.get(track_url(case, secret))
     refused = client.post(
-        reverse("public:follow_up", args=[case.tracking_code, secret]), {"text": "Masih?"}
+        reverse("public:follow_up", args=[case.tracking_code, secret]),
+        {"text": "Masih?"},
+        follow=False,
     )
 
     assert page.context["follow_up_form"] is None

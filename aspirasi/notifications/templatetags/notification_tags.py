@@ -1,6 +1,6 @@
 from django import template
 
-from aspirasi.notifications.selectors import OpenWarnings, open_warnings_for
+from aspirasi.notifications.selectors import OpenWarnings, held_messages_of, open_warnings_for
 
 register = template.Library()
 
@@ -16,3 +16,9 @@ def open_warnings(context):
     held = context.get("my_capacities")
     positions = [c.position for c in held] if held is not None else None
     return open_warnings_for(user, positions=positions)
+
+
+@register.simple_tag
+def held_messages(case):
+    """The case's messages to its customer that were held back (for the case page)."""
+    return held_messages_of(case)

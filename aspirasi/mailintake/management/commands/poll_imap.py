@@ -16,6 +16,8 @@ class Command(BaseCommand):
             raise CommandError(f"IMAP mailbox unavailable: {exc}") from exc
         for received in result.taken:
             self.stdout.write(f"{received.mail.message_id or '-'}: {received.summary}")
+        for refused in result.refused:
+            self.stdout.write(f"refused, left in the mailbox: {refused}")
         if result.error:
             raise CommandError(f"stopped early, the rest waits for the next round: {result.error}")
         self.stdout.write(f"{len(result.taken)} message(s) taken in")

@@ -9,7 +9,10 @@ from aspirasi.mailintake.cli import take
 
 
 class Command(BaseCommand):
-    help = "Take one e-mail (RFC 822) from standard input; exit 0, 75 (try again) or 65 (empty)."
+    help = (
+        "Take one e-mail (RFC 822) from standard input; "
+        "exit 0, 75 (try again) or 65 (empty or too large)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--via", default="pipe", choices=["pipe", "imap"])
