@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from .choices import Status
 from .engine import Incomplete
 from .events import case_clarified
 from .intake import AspirationInput, Submitted, submit_aspiration
-from .models import Aspiration, Clarification
+from .models import Aspiration, Clarification, OnceKey
 
 MAX_CLARIFICATION = 5_000
 FOLLOW_UP_DAYS = 14
@@ -25,8 +25,10 @@ def add_clarification(
     source: str,
     email_message_id: str = "",
     now: dt.datetime | None = None,
-) -> Clarification:
-    """Attach a customer's message to an open case; it waits for whoever holds the case."""
+    once_key: str = "",
+) -> Clarification | None:
+    """Attach a customer's message to an open case; it waits for whoever holds the case.
+    With `once_key` (a form's one-time key) a second sending adds nothing and returns None."""
     now = now or timezone.now()
     text = (text or "").strip()
     if not text:
@@ -41,6 +43,18 @@ def add_clarification(
             _("This case is closed; ask for a follow-up instead."),
             {"text": _("This case is closed; ask for a follow-up instead.")},
         )
+    try:
+        with transaction.atomic():
+            if once_key:
+                OnceKey.objects.create(key=once_key, aspiration=case, made_at=now)
+            return _clarify(case, text, source, email_message_id, now)
+    except IntegrityError:
+        if once_key and OnceKey.objects.filter(key=once_key).exists():
+            return None  # the same form again: its clarification is there already
+        raise
+
+
+def _clarify(case, text, source, email_message_id, now) -> Clarification:
     with transaction.atomic():
         clarification = Clarification.objects.create(
             aspiration=case,

@@ -129,6 +129,9 @@ class ActionForm(forms.Form):
 class ManualIntakeForm(forms.Form):
     """Step 2 for aspirations that came on paper, by phone, in person or through other media."""
 
+    # The form's one-time key (aspirasi/web/once.py): sent twice, it enters one case.
+    once = forms.CharField(widget=forms.HiddenInput, required=False)
+
     channel = forms.ChoiceField(
         label=_("Channel"),
         choices=[c for c in Channel.choices if c[0] not in SELF_SERVICE_CHANNELS],
@@ -191,7 +194,7 @@ class ManualIntakeForm(forms.Form):
 
     def aspiration_data(self) -> dict:
         """The cleaned fields intake takes (not the scan)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "paper_scan"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("paper_scan", "once")}
 
     @property
     def scan_was_sent(self) -> bool:

@@ -31,7 +31,7 @@ from aspirasi.cases.engine import (
     report_to_dean,
 )
 from aspirasi.cases.identity import may_see_identity
-from aspirasi.cases.intake import AspirationInput, submit_aspiration
+from aspirasi.cases.intake import AlreadySubmitted, AspirationInput, Once, submit_aspiration
 from aspirasi.cases.models import Aspiration, Response
 from aspirasi.cases.selectors import at_steps, due_mark, inbox_for, reportable_cases, trail_of
 from aspirasi.clock.calendar import faculty_calendar
@@ -43,6 +43,7 @@ from aspirasi.search.forms import CaseFilterForm
 from aspirasi.search.similar import case_page_context as similar_cases_context
 from aspirasi.sop.definition import Sop
 from aspirasi.sop.registry import current_sop
+from aspirasi.web import once
 from aspirasi.web.access import official_required, request_capacities
 from aspirasi.web.forms import show_refusal
 
@@ -174,6 +175,9 @@ def _entry_position() -> str:
     return sop.positions_of_role(sop.entry_step.actor)[0].code
 
 
+MANUAL_INTAKE = "manual_intake"
+
+
 @require_http_methods(["GET", "POST"])
 @official_required
 def manual_intake(request: HttpRequest) -> HttpResponse:
@@ -182,13 +186,21 @@ def manual_intake(request: HttpRequest) -> HttpResponse:
     form = ManualIntakeForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
+        initial={"once": once.issue(MANUAL_INTAKE)},
     )
-    if request.method == "POST" and form.is_valid():
+    key = once.read(request.POST.get("once", ""), MANUAL_INTAKE)
+    if request.method == "POST" and key is None:
+        form.add_error(None, _("The form was open too long. Check what you typed and save again."))
+        form.data = form.data.copy()
+        form.data["once"] = once.issue(MANUAL_INTAKE)
+    elif request.method == "POST" and form.is_valid():
         try:
             # The case and the scan of its paper form: both or neither.
             with staging() as stage, transaction.atomic():
                 submitted = submit_aspiration(
-                    AspirationInput(**form.aspiration_data()), entered_by=request.user
+                    AspirationInput(**form.aspiration_data()),
+                    entered_by=request.user,
+                    once=Once(once.stored_key(MANUAL_INTAKE, key), once.secret_for(key)),
                 )
                 attach(
                     submitted.aspiration,
@@ -197,6 +209,9 @@ def manual_intake(request: HttpRequest) -> HttpResponse:
                     now=submitted.aspiration.entered_at,
                     kind=Attachment.Kind.PAPER_FORM,
                 )
+        except AlreadySubmitted as exc:
+            # Saved twice (a double click, a refresh): the case the first saving entered.
+            return redirect("desk:case", code=exc.aspiration.tracking_code)
         except ActionRefused as exc:
             show_refusal(form, exc)
         else:

@@ -204,6 +204,8 @@ class LostLinkForm(forms.Form):
 
 
 class ClarificationForm(forms.Form):
+    # The form's one-time key (aspirasi/web/once.py): sent twice, it adds one clarification.
+    once = forms.CharField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
         label=_("Add a clarification"),
         max_length=MAX_CLARIFICATION,

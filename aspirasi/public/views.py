@@ -57,6 +57,7 @@ def _secret_link(request: HttpRequest, case: Aspiration, secret: str) -> str:
 
 
 SUBMIT = "submit"
+CLARIFY = "clarify"
 log = logging.getLogger("aspirasi.public")
 
 
@@ -195,7 +196,9 @@ def render_track(
         refusal=refusal,
         attachments=case.attachments.all(),
         clarifications=case.clarifications.order_by("received_at", "id"),
-        clarification_form=None if case.is_closed else ClarificationForm(),
+        clarification_form=None
+        if case.is_closed
+        else ClarificationForm(initial={"once": once.issue(CLARIFY)}),
         follow_ups=case.follow_ups.order_by("arrived_at"),
         follow_up_form=FollowUpForm() if follow_up_open else None,
         follow_up_until=(case.closed_at + dt.timedelta(days=FOLLOW_UP_DAYS))
@@ -220,12 +223,20 @@ def _may_ask_follow_up(case: Aspiration, now: dt.datetime) -> bool:
 @with_customer_case
 def clarify(request: HttpRequest, case: Aspiration, secret: str) -> HttpResponse:
     form = ClarificationForm(request.POST)
+    key = once.read(request.POST.get("once", ""), CLARIFY)
     client = ratelimit.client_address(request)
     if ratelimit.exceeded("clarify", client):
         return _refused_for_rate(request, case, secret, "clarify", clarification_form=form)
     if form.is_valid():
         try:
-            add_clarification(case, form.cleaned_data["text"], source=Clarification.Source.WEB)
+            add_clarification(
+                case,
+                form.cleaned_data["text"],
+                source=Clarification.Source.WEB,
+                # Without a valid key (an old page) it is still taken: losing the customer's
+                # text would be worse than a rare repeat.
+                once_key=once.stored_key(CLARIFY, key) if key else "",
+            )
         except Incomplete as exc:
             form.add_error("text", exc.errors.get("text") or exc.message)
         else:

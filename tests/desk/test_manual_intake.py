@@ -13,6 +13,7 @@ from aspirasi.cases.choices import Channel, Privacy
 from aspirasi.cases.engine import ActionRefused
 from aspirasi.cases.models import Aspiration
 from aspirasi.clock.calendar import faculty_calendar
+from aspirasi.web import once
 from tests.factories import TUESDAY_9, WITA, category, make_acting, make_user, step_with
 from tests.public.helpers import (
     AUTHOR,
@@ -54,6 +55,8 @@ def intake_data(**overrides) -> dict:
         "category": category("kemahasiswaan").pk,
         "subject": "Beasiswa anak saya",
         "body": "Menanyakan kapan pencairan beasiswa PPA semester ini.",
+        # The one-time key the form carries when the clerk opens it.
+        "once": once.issue("manual_intake"),
     }
     data.update(overrides)
     return data
@@ -306,3 +309,23 @@ def test_a_refused_entry_stores_no_scan(client, officials, media, monkeypatch):
     assert response.status_code == 400
     assert not Attachment.objects.exists()
     assert files_under(media) == []
+
+
+def test_saving_the_same_form_twice_enters_one_case(client, officials):
+    client.force_login(officials["clerk"])
+    data = intake_data()
+    first = client.post(INTAKE, data)
+    again = client.post(INTAKE, data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Aspiration.objects.filter(subject=data["subject"]).count() == 1
+
+
+def test_a_form_open_too_long_comes_back_with_the_text_kept(client, officials):
+    client.force_login(officials["clerk"])
+    response = client.post(INTAKE, intake_data(once="kedaluwarsa"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Menanyakan kapan pencairan beasiswa PPA semester ini." in page
+    assert "terlalu lama" in page
+    assert not Aspiration.objects.exists()

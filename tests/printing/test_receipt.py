@@ -15,6 +15,7 @@ from aspirasi.cases.choices import Channel, Privacy
 from aspirasi.cases.models import Aspiration
 from aspirasi.cases.tracking import hash_secret
 from aspirasi.printing.handoff import COOKIE, SALT
+from aspirasi.web import once
 from tests.factories import TUESDAY_9, WITA, category, make_case, make_official
 
 from .pdfs import indonesian, read, served_pdf, when
@@ -33,6 +34,7 @@ def intake(client, **overrides):
         "category": category("kemahasiswaan").pk,
         "subject": "Beasiswa PPA",
         "body": "Kapan pencairan beasiswa PPA semester ini?",
+        "once": once.issue("manual_intake"),
     }
     data.update(overrides)
     response = client.post(INTAKE, data)

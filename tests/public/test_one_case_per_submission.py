@@ -99,3 +99,17 @@ def test_an_expired_form_says_so_in_indonesian_and_gives_the_text_back(fresh_lim
     assert "Nilai Kalkulus II belum muncul di SIA." in page  # what was typed, to copy back
     assert "customer_password" not in page
     assert not Aspiration.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_clarification_sent_twice_is_added_once(fresh_limits):
+    from tests.factories import make_case
+
+    case, secret = make_case()
+    track = reverse("public:track", args=[case.tracking_code, secret])
+    key = Client().get(track).context["clarification_form"]["once"].value()
+    url = reverse("public:clarify", args=[case.tracking_code, secret])
+    for _ in range(2):
+        response = Client().post(url, {"once": key, "text": "Nomor kursi saya 12."})
+        assert response.status_code == 302
+    assert case.clarifications.count() == 1
