@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from aspirasi.cases.models import Aspiration
 from aspirasi.web import once
-from tests.factories import category
+from tests.factories import category, seed_categories
 
 SUBMIT = reverse("public:submit")
 
@@ -37,6 +37,7 @@ def test_showing_the_form_writes_nothing_and_needs_no_session(client):
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
     assert once.read(response.context["form"]["once"].value(), "submit")
+    assert 'name="once"' in response.content.decode()  # the key is in the page the browser sends
 
 
 @pytest.mark.django_db
@@ -73,6 +74,7 @@ def test_a_form_without_a_valid_key_comes_back_with_the_text_kept(client, fresh_
 @pytest.mark.django_db(transaction=True)
 def test_twenty_identical_posts_at_once_make_one_case(settings, fresh_limits):
     settings.ASPIRASI_RATE_LIMITS = {**settings.ASPIRASI_RATE_LIMITS, "submit": (100, 3600)}
+    seed_categories()  # committed data: an earlier transactional test emptied the tables
     data = form()
 
     def send(_n):
