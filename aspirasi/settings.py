@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "aspirasi.administration",
     "aspirasi.backups",
     "aspirasi.health",
+    "aspirasi.review",
 ]
 
 MIDDLEWARE = [

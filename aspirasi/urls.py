@@ -15,6 +15,7 @@ urlpatterns = [
     path("meja/pengaturan/", include("aspirasi.administration.urls")),
     path("meja/sarana/", include("aspirasi.channels.urls")),
     path("meja/sop/", include("aspirasi.revisions.urls")),
+    path("meja/tinjauan/", include("aspirasi.review.urls")),
     path("meja/", include("aspirasi.desk.urls")),
     path("meja/", include("aspirasi.printing.urls")),
     path("notifikasi/", include("aspirasi.notifications.urls")),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from aspirasi.cases.choices import Channel, CustomerType, Status
+from aspirasi.cases.choices import Channel, CustomerType, Privacy, Status
 from aspirasi.cases.models import Category
-from aspirasi.sop.registry import current_sop
+from aspirasi.sop.models import SopRevision
+from aspirasi.sop.registry import approved_revisions, current_sop, sop_of_revision
 
 from .query import CaseFilter
 from .widgets import QuickSelect
@@ -19,6 +22,21 @@ def _step_choices() -> list[tuple[str, str]]:
     return [("", _("Any step"))] + [
         (s.key, f"{s.number}. {s.label}") for s in current_sop().case_steps()
     ]
+
+
+def _revision_choices() -> list[tuple[str, str]]:
+    numbers = SopRevision.objects.filter(state=SopRevision.State.APPROVED).order_by("number")
+    return BLANK_CHOICE_DASH + [(str(n), str(n)) for n in numbers.values_list("number", flat=True)]
+
+
+def _ending_choices() -> list[tuple[str, str]]:
+    """The paths and the closures outside the flow of every revision, in the newest's words."""
+    endings: dict[str, str] = {}
+    for pk in reversed(approved_revisions()):
+        sop = sop_of_revision(pk)
+        for code, ending in [*sop.paths.items(), *sop.closures.items()]:
+            endings.setdefault(code, ending.label)
+    return BLANK_CHOICE_DASH + list(endings.items())
 
 
 class CaseFilterForm(forms.Form):
@@ -90,6 +108,10 @@ class CaseFilterForm(forms.Form):
             arrived_from=data.get("arrived_from"),
             arrived_to=data.get("arrived_to"),
             status=data.get("status") or "",
+            privacy=data.get("privacy") or "",
+            revision=data.get("revision"),
+            closure=data.get("closure") or "",
+            overdue=bool(data.get("overdue")),
         )
 
 
@@ -99,3 +121,17 @@ class CaseSearchForm(CaseFilterForm):
     status = forms.ChoiceField(
         label=_("State"), choices=[("", _("Open or closed"))] + Status.choices, required=False
     )
+    # What the management review's figures link to (aspirasi/review), with labels the
+    # catalogue already has.
+    privacy = forms.ChoiceField(
+        label=_("Privacy"), choices=BLANK_CHOICE_DASH + Privacy.choices, required=False
+    )
+    revision = forms.TypedChoiceField(
+        label=capfirst(_("SOP revision")),
+        choices=_revision_choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    closure = forms.ChoiceField(label=_("Closed"), choices=_ending_choices, required=False)
+    overdue = forms.BooleanField(label=capfirst(_("overdue")), required=False)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from aspirasi.cases.access import readable
 from aspirasi.cases.choices import Privacy, Status
@@ -117,6 +118,10 @@ class CaseFilter:
     arrived_from: dt.date | None = None
     arrived_to: dt.date | None = None
     status: str = ""
+    privacy: str = ""
+    revision: int | None = None  # an SOP revision's number
+    closure: str = ""  # how it ended: a path's code or a closure outside the flow
+    overdue: bool = False  # open and past its step's due time now
 
     @property
     def searches_text(self) -> bool:
@@ -139,6 +144,14 @@ class CaseFilter:
             cases = cases.filter(channel=self.channel)
         if self.status in Status.values:
             cases = cases.filter(status=self.status)
+        if self.privacy:
+            cases = cases.filter(privacy=self.privacy)
+        if self.revision is not None:
+            cases = cases.filter(revision__number=self.revision)
+        if self.closure:
+            cases = cases.filter(status=Status.CLOSED, closure=self.closure)
+        if self.overdue:
+            cases = cases.filter(status=Status.OPEN, step_due_at__lt=timezone.now())
         if self.arrived_from is not None:
             cases = cases.filter(arrived_at__gte=start_of_day(self.arrived_from))
         if self.arrived_to is not None:
