@@ -117,6 +117,11 @@ def configure(db: str, data_dir: str, pg_socket: str | None) -> None:
         settings.DATABASES["default"].update(
             HOST=pg_socket, PORT=str(pgserver.PORT), NAME=pgserver.DATABASE
         )
+    # No collectstatic here: static URLs without the hashed manifest (the page's own work is
+    # what is measured).
+    settings.STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
     import django
 
     django.setup()
@@ -141,7 +146,7 @@ def fill(total: int, waiting: int, seed: int):
     from aspirasi.clock.models import CalendarDay
     from aspirasi.notifications.models import DeadlineWarning
     from aspirasi.officials.models import Holding
-    from aspirasi.sop.registry import current_sop
+    from aspirasi.sop.registry import current_sop, revision_in_force
 
     User = get_user_model()
     start_day = dt.date(2020, 1, 1)
@@ -160,7 +165,7 @@ def fill(total: int, waiting: int, seed: int):
     categories = list(Category.objects.all())
     sop = current_sop()
     calendar = faculty_calendar()
-    steps = [s for s in sop.case_steps() if s.time.working_seconds]
+    steps = [s for s in sop.case_steps() if s.time.is_limited]
     by_role = _positions_for(sop)
     own_steps = [s for s in steps if USER in by_role.get(s.actor, [])]
     now = timezone.now()
@@ -170,7 +175,7 @@ def fill(total: int, waiting: int, seed: int):
     def open_state(position_choices: list[str], step):
         arrived = now - dt.timedelta(minutes=rng.randint(1, 60 * 24 * 12))
         position = rng.choice(position_choices)
-        due = calendar.add(arrived, step.time.working_seconds)
+        due = calendar.add(arrived, step.time.working_seconds(calendar.seconds_per_day))
         return {
             "status": "open",
             "current_step": step.number,
@@ -226,6 +231,7 @@ def fill(total: int, waiting: int, seed: int):
                 aspiration=case,
                 seq=seq,
                 step=seq + 1,
+                step_key=sop.step_key(seq + 1),
                 action="x",
                 position="kasubbag",
                 actor=clerk,
@@ -281,7 +287,7 @@ def fill(total: int, waiting: int, seed: int):
                 tracking_code=f"ASP-BENCH-{i:07d}",
                 secret_hash="0" * 64,
                 sop_number=sop.number,
-                sop_revision=sop.revision,
+                revision_id=revision_in_force(),
                 channel=rng.choice(channels),
                 category=rng.choice(categories),
                 customer_type=rng.choice(customer_types),

@@ -177,14 +177,16 @@ def _gpg(arguments: list[str], key_file: Path) -> None:
 
 def _run_pg(command: list[str], output: Path | None = None, *, extra: list[str] = ()) -> None:
     db = connection.settings_dict
-    env = {
-        **os.environ,
-        "PGHOST": str(db.get("HOST") or ""),
-        "PGPORT": str(db.get("PORT") or ""),
-        "PGUSER": str(db.get("USER") or ""),
-        "PGPASSWORD": str(db.get("PASSWORD") or ""),
-        "PGDATABASE": str(db.get("NAME") or ""),
+    given = {
+        "PGHOST": db.get("HOST"),
+        "PGPORT": db.get("PORT"),
+        "PGUSER": db.get("USER"),
+        "PGPASSWORD": db.get("PASSWORD"),
+        "PGDATABASE": db.get("NAME"),
     }
+    # Only what the settings name: an empty value would override the environment's own
+    # (PGHOST, a peer-authenticated socket) and send pg_dump to the wrong server.
+    env = {**os.environ, **{key: str(value) for key, value in given.items() if value}}
     arguments = [*command, *extra] + (["-f", str(output)] if output is not None else [])
     try:
         result = subprocess.run(arguments, env=env, capture_output=True, text=True)  # noqa: S603
