@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages Aspirasi needs beyond Python: gettext (compiling translations), PostgreSQL 15
-# (the test suite starts a throwaway server), Chromium (browser tests, driven by Playwright).
+# (the server, and pg_dump/pg_restore for backups; the test suite starts a throwaway server),
+# GnuPG (encrypted backups), and for development Chromium (browser tests, driven by Playwright).
+# With --production (scripts/serve.sh), no Chromium.
 set -euo pipefail
 
-packages=(gettext postgresql chromium fonts-dejavu-core)
+packages=(gettext postgresql gnupg fonts-dejavu-core)
+[ "${1:-}" = "--production" ] || packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -22,7 +22,7 @@ if [ -z "${ASPIRASI_SECRET_KEY:-}" ]; then
 fi
 export ASPIRASI_DEBUG="${ASPIRASI_DEBUG:-0}"
 
-bash scripts/setup.sh
+bash scripts/setup.sh --production
 
 # >>> docs/deploy.md: the guide's commands, verbatim (tests/deploy/test_guide.py checks)
 .venv/bin/python -m compileall -q aspirasi
