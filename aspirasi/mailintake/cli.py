@@ -1,9 +1,7 @@
 """The command the mail server pipes each message into (bin/aspirasi-mail-intake).
 
-Postfix (master.cf), as an unprivileged user with an empty environment:
-
-    aspirasi unix - n n - - pipe flags=Rq user=aspirasi
-      argv=/srv/aspirasi/bin/aspirasi-mail-intake --env-file /etc/aspirasi/aspirasi.env
+Postfix runs it from master.cf, without a shell, as an unprivileged user with an empty
+environment: the line is deploy/postfix-master.cf, and docs/deploy.md ("Mail in") installs it.
 
 Exit status follows sysexits(3), which is how the MTA decides what to do with the message:
 
