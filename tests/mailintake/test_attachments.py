@@ -75,6 +75,8 @@ def test_an_email_attachment_opens_for_an_official_who_may_see_the_case(
 
     client.force_login(officials["outsider"])  # signed in, but no official
     assert client.get(found.group(1)).status_code == 403
+    client.force_login(officials["wd2"])  # an official the case never reached (decision 11)
+    assert client.get(found.group(1)).status_code == 404
 
 
 def test_attachments_that_fail_the_checks_are_named_as_refused_and_the_rest_is_stored():
