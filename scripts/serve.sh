@@ -23,6 +23,8 @@ fi
 export ASPIRASI_DEBUG="${ASPIRASI_DEBUG:-0}"
 
 bash scripts/setup.sh --production
+# The data folder (SQLite's file when there is no DATABASE_URL, media, collected static files).
+mkdir -p "${ASPIRASI_DATA_DIR:-var}"
 
 # >>> docs/deploy.md: the guide's commands, verbatim (tests/deploy/test_guide.py checks)
 .venv/bin/python -m compileall -q aspirasi
