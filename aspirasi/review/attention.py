@@ -75,6 +75,21 @@ def overdue_now(filters: Filters, sop: Sop, now: dt.datetime) -> Overdue:
     )
 
 
+def overdue_cases(filters: Filters, now: dt.datetime) -> QuerySet[Aspiration]:
+    """The cases overdue_now counts, the longest overdue first."""
+    return Aspiration.objects.filter(
+        filters.on_cases(), status=Status.OPEN, step_due_at__lt=now
+    ).order_by("step_due_at", "pk")
+
+
+def escalated_cases(period: Period, filters: Filters) -> QuerySet[Aspiration]:
+    """The cases of the escalations counted in the period (a case escalated twice is one)."""
+    records = _records_of_actions(period, filters, lambda action: action.kind == ESCALATION)
+    return Aspiration.objects.filter(pk__in=records.values("aspiration_id")).order_by(
+        "arrived_at", "pk"
+    )
+
+
 def escalations(period: Period, filters: Filters, sop: Sop) -> Escalations:
     """Records, finished in the period, of an action the case's revision marks as an
     escalation (decision 2, path C), per position that escalated."""

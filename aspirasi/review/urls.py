@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,4 +6,6 @@ app_name = "review"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("kepatuhan/", views.compliance, name="compliance"),
+    path("laporan.pdf", views.report, name="report"),
+    re_path(r"^ekspor/(?P<kind>kasus|langkah)\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
 ]
