@@ -166,7 +166,7 @@ def test_the_dashboard_links_the_report_and_the_exports_with_its_query(client, o
     client.force_login(officials["dean"])
     html = client.get(reverse("review:dashboard"), DECEMBER).content.decode()
     query = "period=month&amp;year=2025&amp;month=12"
-    assert f'href="{reverse("review:report")}?{query}"' in html
+    assert f'href="{reverse("review:period_report")}?{query}"' in html
     for kind in ("kasus", "langkah"):
         for fmt in ("csv", "xlsx"):
             assert f'href="{url(kind, fmt)}?{query}"' in html

@@ -20,7 +20,7 @@ from .dataset import NOW
 
 pytestmark = pytest.mark.django_db
 
-REPORT = reverse("review:report")
+REPORT = reverse("review:period_report")
 DECEMBER = {"period": "month", "year": "2025", "month": "12"}
 
 
