@@ -101,15 +101,20 @@ def _approved_revisions() -> list[tuple[dt.datetime, int]]:
         return _in_force
     from .models import SopRevision
 
+    made_now = False
     try:
         entries = _read_in_force(SopRevision)
         if not entries:
             ensure_first_revision()
             entries = _read_in_force(SopRevision)
+            # Made inside someone's transaction, it may yet be rolled back: not remembered.
+            made_now = transaction.get_connection().in_atomic_block
     except (DatabaseError, RuntimeError):
         # No table yet (before migrate, `manage.py check`), or no database at all (a test
         # that does not use one: pytest-django raises RuntimeError): the file is all there is.
         return []
+    if made_now:
+        return entries
     with _lock:
         _in_force[:] = entries
         _checked_at = now

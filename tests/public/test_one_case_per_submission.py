@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from aspirasi.cases.models import Aspiration
+from aspirasi.sop.registry import ensure_first_revision
 from aspirasi.web import once
 from tests.factories import category, seed_categories
 
@@ -74,7 +75,9 @@ def test_a_form_without_a_valid_key_comes_back_with_the_text_kept(client, fresh_
 @pytest.mark.django_db(transaction=True)
 def test_twenty_identical_posts_at_once_make_one_case(settings, fresh_limits):
     settings.ASPIRASI_RATE_LIMITS = {**settings.ASPIRASI_RATE_LIMITS, "submit": (100, 3600)}
-    seed_categories()  # committed data: an earlier transactional test emptied the tables
+    # Committed data: an earlier transactional test emptied the tables.
+    seed_categories()
+    ensure_first_revision()
     data = form()
 
     def send(_n):
