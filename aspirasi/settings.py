@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import warnings
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -71,15 +71,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme in ("postgres", "postgresql"):
+        # libpq's own query parameters: ?host=/run/postgresql for a socket directory (a path
+        # in the host part would be lower-cased), ?sslmode=verify-full and the like.
+        query = {name: values[-1] for name, values in parse_qs(parsed.query).items()}
+        host = query.pop("host", "") or unquote(parsed.hostname or "")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),
-            "HOST": unquote(parsed.hostname or ""),
+            "HOST": host,
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": query,
         }
     if parsed.scheme == "sqlite":
         return sqlite_database(Path(unquote(parsed.path)))
@@ -365,6 +370,15 @@ ASPIRASI_RATE_LIMITS = {
     "password_reset": (5, 3600),
     "password_reset_email": (3, 3600),
 }
+# A load test (bench/load.py) raises every limit above by this factor: its thousands of
+# requests a second come from one address. 1 (the default) in production, where the limits are
+# what stops abuse; aspirasi/web/ratelimit.py multiplies each count by it.
+ASPIRASI_RATE_LIMIT_FACTOR = env_number("ASPIRASI_RATE_LIMIT_FACTOR", 1, minimum=1)
+if not ASPIRASI_RATE_LIMIT_FACTOR <= 1_000_000_000:  # also refuses "inf" and "nan"
+    raise ImproperlyConfigured(
+        "ASPIRASI_RATE_LIMIT_FACTOR must be a number from 1 to 1000000000, not "
+        f"{os.environ['ASPIRASI_RATE_LIMIT_FACTOR']!r}"
+    )
 # Attachments (aspirasi/attachments): how many files per aspiration and how large each may be.
 ASPIRASI_ATTACHMENT_MAX_FILES = 3
 ASPIRASI_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
