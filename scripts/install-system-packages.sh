@@ -2,11 +2,16 @@
 # Debian packages Aspirasi needs beyond Python: gettext (compiling translations), PostgreSQL 15
 # (the server, and pg_dump/pg_restore for backups; the test suite starts a throwaway server),
 # GnuPG (encrypted backups), and for development Chromium (browser tests, driven by Playwright).
-# With --production (scripts/serve.sh), no Chromium.
+# With --production (scripts/serve.sh), no Chromium. With --bench, no Chromium but wrk, the HTTP
+# load generator bench/load.py drives the production server with.
 set -euo pipefail
 
 packages=(gettext postgresql gnupg fonts-dejavu-core)
-[ "${1:-}" = "--production" ] || packages+=(chromium)
+case "${1:-}" in
+    --production) ;;
+    --bench) packages+=(wrk) ;;
+    *) packages+=(chromium) ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
