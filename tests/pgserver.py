@@ -127,13 +127,19 @@ def _run(command: list[str], *, cwd: Path, what: str, log: Path | None = None) -
         )
 
 
-def start() -> Server:
-    """initdb and start a new server; it stops and its directory goes when the process exits."""
+def start(root: Path | None = None, keep: bool = False) -> Server:
+    """initdb and start a new server; it stops and its directory goes when the process exits.
+
+    With `root` (a new directory) and `keep`, it is made there and left running for another
+    process (the benchmarks: bench/data.py); `stop_kept(root)` stops it."""
     bin_dir = _bin_dir()
     initdb, pg_ctl, createdb = (str(bin_dir / name) for name in ("initdb", "pg_ctl", "createdb"))
     prefix, account = _as_server_user()
-    # Short path: the socket's full path must stay under the ~107 bytes a unix socket allows.
-    root = Path(tempfile.mkdtemp(prefix="aspirasi-pg-", dir="/tmp"))
+    if root is None:
+        # Short path: the socket's full path must stay under the ~107 bytes a unix socket allows.
+        root = Path(tempfile.mkdtemp(prefix="aspirasi-pg-", dir="/tmp"))
+    else:
+        root.mkdir(parents=True)
     if account is not None:
         os.chown(root, account.pw_uid, account.pw_gid)
     srv = Server(root, root / "data", root, PORT, SUPERUSER, DATABASE)
@@ -150,8 +156,9 @@ def start() -> Server:
             )
         shutil.rmtree(root, ignore_errors=True)
 
-    atexit.register(stop)
-    exit_cleanly_on_sigterm()
+    if not keep:
+        atexit.register(stop)
+        exit_cleanly_on_sigterm()
     _run(
         [
             *prefix,
@@ -188,6 +195,18 @@ def start() -> Server:
         log=srv.log_file,
     )
     return srv
+
+
+def stop_kept(root: Path) -> None:
+    """Stop a server that `start(root, keep=True)` left running (its files stay)."""
+    prefix, _account = _as_server_user()
+    subprocess.run(  # noqa: S603
+        [*prefix, str(_bin_dir() / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "-w", "stop"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
 
 
 def exit_cleanly_on_sigterm() -> None:
