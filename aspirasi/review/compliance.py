@@ -4,7 +4,7 @@ period (steps.py). Steps that only another revision has follow, in their own wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aspirasi.sop.definition import Sop, Step
 
@@ -17,6 +17,13 @@ class SheetRow:
     actor: str  # the role's name, as the SOP's column names it
     # None for the standing duty (step 1: the channels), which no case passes through.
     performance: Performance | None
+    # The archive search for the cases behind the figures (steps.trail_search); empty when
+    # no case passed the step in the period.
+    search: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def late_search(self) -> dict[str, str]:
+        return {**self.search, "late": "on"}
 
 
 @dataclass(frozen=True)
@@ -27,13 +34,17 @@ class Sheet:
 
 
 def sheet(sop: Sop, step_rows: list[StepRow]) -> Sheet:
-    done = {row.name.key: row.performance for row in step_rows}
-    rows = [
-        SheetRow(
-            step=step,
-            actor=sop.roles[step.actor].name,
-            performance=None if step.standing else done.get(step.key, Performance()),
+    done = {row.name.key: row for row in step_rows}
+    rows = []
+    for step in sop.steps.values():
+        row = done.get(step.key)
+        performance = row.performance if row else Performance()
+        rows.append(
+            SheetRow(
+                step=step,
+                actor=sop.roles[step.actor].name,
+                performance=None if step.standing else performance,
+                search=row.search if row else {},
+            )
         )
-        for step in sop.steps.values()
-    ]
     return Sheet(rows, [row for row in step_rows if row.name.key not in sop.steps_by_key])

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aspirasi.cases.choices import Channel, CustomerType, Privacy, Status
 from aspirasi.cases.models import Category
+from aspirasi.officials.models import Acting, Holding
 from aspirasi.sop.models import SopRevision
 from aspirasi.sop.registry import approved_revisions, current_sop, sop_of_revision
 
@@ -37,6 +40,41 @@ def _ending_choices() -> list[tuple[str, str]]:
         for code, ending in [*sop.paths.items(), *sop.closures.items()]:
             endings.setdefault(code, ending.label)
     return BLANK_CHOICE_DASH + list(endings.items())
+
+
+def _trail_step_choices() -> list[tuple[str, str]]:
+    """The steps of every revision by their key, in the newest's words and order: a case's
+    trail may hold a step that the revision in force no longer has."""
+    steps: dict[str, str] = {}
+    for pk in reversed(approved_revisions()):
+        for step in sop_of_revision(pk).case_steps():
+            steps.setdefault(step.key, f"{step.number}. {step.label}")
+    return [("", _("Any step"))] + list(steps.items())
+
+
+def _position_choices() -> list[tuple[str, str]]:
+    positions: dict[str, str] = {}
+    for pk in reversed(approved_revisions()):
+        for code, position in sop_of_revision(pk).positions.items():
+            positions.setdefault(code, position.name)
+    return [("", _("Any position"))] + list(positions.items())
+
+
+def _officials():
+    """Everyone who holds or held a position, or acted for one (a Plh)."""
+    user = OuterRef("pk")
+    return (
+        get_user_model()
+        .objects.filter(
+            Exists(Holding.objects.filter(user=user)) | Exists(Acting.objects.filter(user=user))
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class OfficialChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
 
 
 class CaseFilterForm(forms.Form):
@@ -112,6 +150,12 @@ class CaseFilterForm(forms.Form):
             revision=data.get("revision"),
             closure=data.get("closure") or "",
             overdue=bool(data.get("overdue")),
+            trail_step=data.get("trail_step"),
+            official=official.pk if (official := data.get("official")) else None,
+            position=data.get("position") or "",
+            done_from=data.get("done_from"),
+            done_to=data.get("done_to"),
+            late=bool(data.get("late")),
         )
 
 
@@ -135,3 +179,51 @@ class CaseSearchForm(CaseFilterForm):
     )
     closure = forms.ChoiceField(label=_("Closed"), choices=_ending_choices, required=False)
     overdue = forms.BooleanField(label=capfirst(_("overdue")), required=False)
+    # A step in the case's trail, wherever the case is now: these fields all describe one and
+    # the same step record (aspirasi.search.query.CaseFilter.trail_record).
+    trail_step = forms.TypedChoiceField(
+        label=_("Step done"),
+        choices=_trail_step_choices,
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "A step done on the case, wherever the case is now. The fields from here to "
+            "“Beyond standard” all describe one and the same step."
+        ),
+        widget=QuickSelect,
+    )
+    official = OfficialChoiceField(
+        label=_("Done by"),
+        queryset=_officials(),
+        required=False,
+        empty_label=_("Any official"),
+        widget=QuickSelect,
+    )
+    position = forms.ChoiceField(
+        label=_("Done as"),
+        choices=_position_choices,
+        required=False,
+        help_text=_("The position the step was done in (for a Plh: the position acted for)."),
+        widget=QuickSelect,
+    )
+    done_from = forms.DateField(
+        label=_("Finished from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    done_to = forms.DateField(
+        label=_("Finished until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    late = forms.BooleanField(
+        label=_("Beyond standard"),
+        required=False,
+        help_text=_(
+            "Finished after its time standard had passed; a step whose standard is "
+            "“as needed” never is."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("done_from"), data.get("done_to")
+        if start and end and end < start:
+            self.add_error("done_to", _("The end of the range is before its start."))
+        return data

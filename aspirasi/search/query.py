@@ -1,5 +1,9 @@
 """Finding cases: filters and full-text search, combined, over any queryset of cases.
 
+The trail filters (a step done, by whom, in which position, when, beyond its standard) all ask
+one and the same step record: "late at step 9 in March by the Kabag TU" is one step, not three
+that each match a part. They are one `EXISTS` on the trail, so no case is listed twice.
+
 The words of a query are analysed exactly as the index was (aspirasi.search.text), so searching
 "perbaikan" finds "diperbaiki" and "memperbaiki". Every word must match (AND); the last one may
 also match as the beginning of a term, for a word still being typed. Each word is one
@@ -19,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from aspirasi.cases.access import readable
-from aspirasi.cases.choices import Privacy, Status
+from aspirasi.cases.choices import Privacy, RecordKind, Status
 from aspirasi.cases.models import Aspiration, Category, StepRecord
 from aspirasi.cases.selectors import at_step_key
 from aspirasi.officials.capacity import capacities
@@ -122,6 +126,41 @@ class CaseFilter:
     revision: int | None = None  # an SOP revision's number
     closure: str = ""  # how it ended: a path's code or a closure outside the flow
     overdue: bool = False  # open and past its step's due time now
+    # One step record of the trail (a step, not a closure outside the flow) that matches all of:
+    trail_step: str | None = None  # its step's key: the same step in every revision
+    official: int | None = None  # the user who did it (their primary key)
+    position: str = ""  # the position they did it in (a Plh: the position acted for)
+    done_from: dt.date | None = None  # finished on or after this faculty day
+    done_to: dt.date | None = None  # finished on or before this faculty day
+    late: bool = False  # it missed its time standard (a step "as needed" never does)
+
+    @property
+    def asks_trail(self) -> bool:
+        return bool(
+            self.trail_step
+            or self.official is not None
+            or self.position
+            or self.done_from
+            or self.done_to
+            or self.late
+        )
+
+    def trail_record(self) -> Q:
+        """The condition on StepRecord of the one record the trail filters ask for."""
+        condition = Q(kind=RecordKind.STEP)
+        if self.trail_step:
+            condition &= Q(step_key=self.trail_step)
+        if self.official is not None:
+            condition &= Q(actor_id=self.official)
+        if self.position:
+            condition &= Q(position=self.position)
+        if self.done_from is not None:
+            condition &= Q(done_at__gte=start_of_day(self.done_from))
+        if self.done_to is not None:
+            condition &= Q(done_at__lt=start_of_day(self.done_to + dt.timedelta(1)))
+        if self.late:
+            condition &= Q(met=False, standard_seconds__isnull=False)
+        return condition
 
     @property
     def searches_text(self) -> bool:
@@ -156,6 +195,9 @@ class CaseFilter:
             cases = cases.filter(arrived_at__gte=start_of_day(self.arrived_from))
         if self.arrived_to is not None:
             cases = cases.filter(arrived_at__lt=start_of_day(self.arrived_to + dt.timedelta(1)))
+        if self.asks_trail:
+            records = StepRecord.objects.filter(self.trail_record(), aspiration=OuterRef("pk"))
+            cases = cases.filter(Exists(records))
         if self.customer_type:
             cases = cases.filter(customer_type=self.customer_type)
             if viewer is not None:
@@ -177,3 +219,13 @@ def search_cases(
     `held`: the viewer's positions today, when the caller already has them."""
     cases = readable(viewer, Aspiration.objects.select_related("category"), held=held)
     return filters.apply(cases, viewer=viewer).order_by("-arrived_at", "-id")
+
+
+def count_left_out(filters: CaseFilter, viewer, listed: int) -> int | None:
+    """How many cases the filters match that the viewer may not read (decision 11), beside the
+    `listed` ones they may: the management review's figures count every case, and a figure's
+    link to the search says how many of them it leaves out. None when words are searched: how
+    many cases someone may not read hold a word would tell of their contents."""
+    if filters.searches_text:
+        return None
+    return filters.apply(Aspiration.objects.all(), viewer=viewer).count() - listed

@@ -11,7 +11,7 @@ from aspirasi.clock.calendar import faculty_calendar
 from aspirasi.web.access import official_required, request_capacities
 
 from .forms import CaseSearchForm
-from .query import search_cases
+from .query import count_left_out, search_cases
 
 PAGE_SIZE = 50
 
@@ -21,15 +21,16 @@ PAGE_SIZE = 50
 def search(request: HttpRequest) -> HttpResponse:
     form = CaseSearchForm(request.GET)
     filters = form.case_filter()
-    rows, page = [], None
+    rows, page, left_out = [], None, None
     if form.is_filtering:
         found = search_cases(filters, request.user, held=request_capacities(request))
         page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
         calendar, now = faculty_calendar(), timezone.now()
         rows = [(case, due_mark(case, now, calendar)) for case in page.object_list]
+        left_out = count_left_out(filters, request.user, page.paginator.count)
     return render(
         request,
         "search/search.html",
-        {"filter_form": form, "filters": filters, "rows": rows, "page": page},
+        {"filter_form": form, "filters": filters, "rows": rows, "page": page, "left_out": left_out},
         status=400 if form.errors else 200,
     )
