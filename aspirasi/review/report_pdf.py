@@ -37,6 +37,9 @@ from .templatetags.review import working_time
 
 # The most overdue cases listed; the count beside the list covers every overdue case.
 MOST_OVERDUE = 50
+# Escalated cases listed on paper: all of them at a faculty's volume (tens a semester); beyond
+# this the report lists the first and counts the rest, which the archive search lists in full.
+MOST_ESCALATED = 200
 # The compliance sheet on a landscape A4 page (267 mm between the margins): No., activity,
 # actor, completeness, time standard, output, cases, within standard, median, p90.
 SHEET_WIDTHS = (9, 50, 30, 38, 20, 40, 14, 24, 21, 21)
@@ -438,12 +441,15 @@ def _cases(pdf: Document, found: Review, readable: Q) -> None:
     _case_table(pdf, shown, due=True, now=found.now)
 
     pdf.section(_("Escalations to the Dean"))
-    escalated = list(
-        attention.escalated_cases(found.period, found.filters).values_list("pk", flat=True)
-    )
-    pdf.paragraph(
-        _("Cases passed to the Dean for a response in the period") + f": {len(escalated)}"
-    )
+    cases = attention.escalated_cases(found.period, found.filters)
+    total = cases.count()
+    escalated = list(cases.values_list("pk", flat=True)[:MOST_ESCALATED])
+    pdf.paragraph(_("Cases passed to the Dean for a response in the period") + f": {total}")
+    if total > len(escalated):
+        pdf.paragraph(
+            _("The first %(listed)s are listed; the archive search lists them all.")
+            % {"listed": len(escalated)}
+        )
     _case_table(pdf, listed(escalated, readable), due=False, now=found.now)
 
 

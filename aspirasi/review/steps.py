@@ -23,10 +23,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import groupby
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 
 from aspirasi.cases.choices import RecordKind
 from aspirasi.cases.models import StepRecord
@@ -76,6 +76,11 @@ class Performance:
         return Share(self.met, self.limited)
 
     @property
+    def late(self) -> int:
+        """Records that missed their standard."""
+        return self.limited - self.met
+
+    @property
     def as_needed(self) -> int:
         """Records of a step whose standard is "as needed": outside compliance."""
         return self.passed - self.limited
@@ -94,6 +99,12 @@ class StepName:
 class StepRow:
     name: StepName
     performance: Performance
+    # The archive search for the cases behind the row (trail_search).
+    search: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def late_search(self) -> dict[str, str]:
+        return {**self.search, "late": "on"}
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,22 @@ class OfficialRow:
     position_name: str
     performance: Performance
     most_time_lost_at: StepName | None = field(default=None)
+    search: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def late_search(self) -> dict[str, str]:
+        return {**self.search, "late": "on"}
+
+
+def trail_search(period: Period, filters: Filters, **record: str) -> dict[str, str]:
+    """The archive search for the cases with a step record finished in the period that
+    matches `record` (trail_step, official, position): all of them on one record."""
+    return {
+        **filters.search_params(),
+        "done_from": period.start.isoformat(),
+        "done_to": period.last_day.isoformat(),
+        **record,
+    }
 
 
 def nearest_rank(ordered: list[int], percent: int) -> int | None:
@@ -126,23 +153,46 @@ def finished_steps(period: Period, filters: Filters) -> QuerySet[StepRecord]:
 
 
 def _performances(records: QuerySet[StepRecord], *group: str) -> dict[tuple, Performance]:
-    """Performance per group, counted in the database, percentiles over the ordered times."""
+    """Performance per group, counted in the database, percentiles picked there too."""
     counted = records.order_by().values(*group).annotate(**MEASURES)
-    times = records.order_by(*group, "working_seconds").values_list(*group, "working_seconds")
-    ordered = {k: [t[-1] for t in rows] for k, rows in groupby(times, key=lambda t: t[:-1])}
+    picked = percentiles(records, group, (50, 90))
     result = {}
     for row in counted:
         key = tuple(row[g] for g in group)
-        values = ordered.get(key, [])
         result[key] = Performance(
             passed=row["passed"],
             met=row["met"],
             limited=row["limited"],
             excess=row["excess"] or 0,
-            median=nearest_rank(values, 50),
-            p90=nearest_rank(values, 90),
+            median=picked.get((key, 50)),
+            p90=picked.get((key, 90)),
         )
     return result
+
+
+def percentiles(
+    records: QuerySet[StepRecord], group: tuple[str, ...], wanted: tuple[int, ...]
+) -> dict[tuple[tuple, int], int]:
+    """{(group key, percent): working seconds} by nearest rank, as `nearest_rank` defines it:
+    the database numbers each group's times in order and returns only the rows at the wanted
+    ranks, so a year of records is never read into Python."""
+    partition = [F(name) for name in group]
+    ranked = records.order_by().annotate(
+        rank=Window(RowNumber(), partition_by=partition, order_by=F("working_seconds").asc()),
+        size=Window(Count("id"), partition_by=partition),
+    )
+    # Nearest rank ⌈p·n/100⌉ in integers: (p·n + 99) // 100, at least 1 since n >= 1.
+    at_rank = {p: (F("size") * p + 99) / 100 for p in wanted}
+    condition = Q()
+    for expression in at_rank.values():
+        condition |= Q(rank=expression)
+    rows = ranked.filter(condition).values_list(*group, "rank", "size", "working_seconds")
+    found = {}
+    for *key, rank, size, seconds in rows:
+        for percent in wanted:
+            if rank == max(1, -(-percent * size // 100)):
+                found[(tuple(key), percent)] = seconds
+    return found
 
 
 def step_names(sop: Sop, keys: Iterable[str]) -> dict[str, StepName]:
@@ -169,7 +219,10 @@ def flow_order(name: StepName) -> tuple:
 def by_step(period: Period, filters: Filters, sop: Sop) -> list[StepRow]:
     performances = _performances(finished_steps(period, filters), "step_key")
     names = step_names(sop, [key for (key,) in performances])
-    rows = [StepRow(names[key], performance) for (key,), performance in performances.items()]
+    rows = [
+        StepRow(names[key], performance, trail_search(period, filters, trail_step=key))
+        for (key,), performance in performances.items()
+    ]
     return sorted(rows, key=lambda row: flow_order(row.name))
 
 
@@ -226,6 +279,7 @@ def by_official(period: Period, filters: Filters, sop: Sop) -> list[OfficialRow]
                 position_name=position_name(sop, position),
                 performance=performance,
                 most_time_lost_at=worst.get((actor, position)),
+                search=trail_search(period, filters, official=str(actor), position=position),
             )
         )
     order = {code: index for index, code in enumerate(sop.positions)}
