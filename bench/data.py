@@ -478,12 +478,10 @@ def build(args: argparse.Namespace) -> dict:
         new_case = copy_case(case_row, case_id, code, timeline, rng)
         if secret:
             new_case["secret_hash"] = hash_secret(secret)
-        if (
-            rng.random() < FOLLOW_UP_SHARE
-            and closed_so_far
-            and closed_so_far[-1][0] < timeline.arrival
-        ):
-            new_case["follow_up_of_id"] = rng.choice(closed_so_far[-500:])[1]
+        if rng.random() < FOLLOW_UP_SHARE:
+            earlier = [pk for closed_at, pk in closed_so_far[-500:] if closed_at < timeline.arrival]
+            if earlier:
+                new_case["follow_up_of_id"] = rng.choice(earlier)
         inserter.add("cases_aspiration", new_case)
         copy_children(inserter, ids, template, case_id, case_row, timeline)
         inserter.rows_for("bench_copy", ["case_id", "template_id"]).append(
@@ -506,13 +504,15 @@ def build(args: argparse.Namespace) -> dict:
     for year, last in per_year.items():
         TrackingCounter.objects.update_or_create(year=year, defaults={"last": last})
     finish_database(connection)
-    official = Aspiration.objects.get(tracking_code=sample["waiting"]["code"])
+    at_desk = Aspiration.objects.get(
+        tracking_code=(sample.get("waiting") or sample["open"])["code"]
+    )
     result = {
         "database_url": os.environ.get("DATABASE_URL", ""),
         "cases": Aspiration.objects.count(),
         "official": {"username": WAITING_USER, "password": DEMO_PASSWORD},
         "tracking_path": f"/lacak/{sample['closed']['code']}/{sample['closed']['secret']}/",
-        "case_path": f"/meja/kasus/{official.tracking_code}/",
+        "case_path": f"/meja/kasus/{at_desk.tracking_code}/",
         "search_word": SEARCH_WORD,
         "rows": inserter.counts,
         "seconds": round(time.perf_counter() - started, 1),

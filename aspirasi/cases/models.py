@@ -157,6 +157,14 @@ class Aspiration(models.Model):
             models.Index(fields=["category", "arrived_at"], name="asp_category"),
             models.Index(fields=["channel", "arrived_at"], name="asp_channel"),
             models.Index(fields=["customer_email"], name="asp_email"),
+            # The tracking page's follow-ups. Almost every case has none, and SQLite's
+            # statistics count all those NULLs as one value, so it would scan the cases rather
+            # than use the foreign key's own index; this one holds only the follow-ups.
+            models.Index(
+                fields=["follow_up_of"],
+                name="asp_follow_ups",
+                condition=models.Q(follow_up_of__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
