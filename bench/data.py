@@ -144,10 +144,10 @@ class Template:
 def make_templates(count: int, rng: random.Random, now: dt.datetime) -> list[Template]:
     """Walk `count` aspirations through the engine: closed along every path, with failed
     validations and closures outside the flow, and open at every step."""
-    from aspirasi.cases.intake import AspirationInput, submit_aspiration
+    from aspirasi.cases.intake import submit_aspiration
     from aspirasi.cases.models import Category
     from aspirasi.cases.walking import Walker, WalkError, walk_case, with_verdict
-    from aspirasi.demo.seeding import WD_CODES, load_rows
+    from aspirasi.demo.seeding import WD_CODES, input_of, load_rows
     from aspirasi.sop.registry import current_sop
 
     sop = current_sop()
@@ -159,23 +159,7 @@ def make_templates(count: int, rng: random.Random, now: dt.datetime) -> list[Tem
     for index in range(count):
         row = rows[index % len(rows)]
         moment = start + dt.timedelta(hours=3 * index)
-        case = submit_aspiration(
-            AspirationInput(
-                channel=row["channel"] if row["channel"] in ("website", "email") else "website",
-                category=categories[row["category"]],
-                subject=row["subject"],
-                body=row["body"],
-                privacy=row["privacy"],
-                customer_name=row["name"] or "",
-                customer_type=row["customer_type"] or "",
-                customer_number=row["nim"] or "",
-                customer_email=row["email"] or "",
-                customer_phone=row["phone"] or "",
-                desired_outcome=row["hoped_outcome"] or "",
-                arrived_at=moment,
-            ),
-            now=moment,
-        ).aspiration
+        case = submit_aspiration(input_of(row, categories, moment), now=moment).aspiration
         path = row["expected_path"]
         vice_dean = WD_CODES.get(row["expected_wd"] or "", "") or rng.choice(["wd1", "wd2", "wd3"])
         texts = {

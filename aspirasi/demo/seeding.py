@@ -90,6 +90,25 @@ def create_officials() -> dict[str, object]:
     return users
 
 
+def input_of(row: dict, categories: dict, moment: dt.datetime) -> AspirationInput:
+    """One aspiration of the data set as the web form would send it (paper and the other
+    channels are the clerk's, with their own rules)."""
+    return AspirationInput(
+        channel="website" if row["channel"] == "website" else "email",
+        category=categories[row["category"]],
+        subject=row["subject"],
+        body=row["body"],
+        privacy=row["privacy"],
+        customer_name=row["name"] or "",
+        customer_type=row["customer_type"] or "",
+        customer_number=row["nim"] or "",
+        customer_email=row["email"] or "",
+        customer_phone=row["phone"] or "",
+        desired_outcome=row["hoped_outcome"] or "",
+        arrived_at=moment,
+    )
+
+
 @transaction.atomic
 def seed(now: dt.datetime | None = None) -> int:
     """Create the demo; returns the number of cases made."""
@@ -103,23 +122,7 @@ def seed(now: dt.datetime | None = None) -> int:
     for index, (path, count) in enumerate(SCENARIOS):
         row = by_path[path][index]
         moment = start + dt.timedelta(hours=5 * index)
-        case = submit_aspiration(
-            AspirationInput(
-                channel="website" if row["channel"] == "website" else "email",
-                category=categories[row["category"]],
-                subject=row["subject"],
-                body=row["body"],
-                privacy=row["privacy"],
-                customer_name=row["name"] or "",
-                customer_type=row["customer_type"] or "",
-                customer_number=row["nim"] or "",
-                customer_email=row["email"] or "",
-                customer_phone=row["phone"] or "",
-                desired_outcome=row["hoped_outcome"] or "",
-                arrived_at=moment,
-            ),
-            now=moment,
-        ).aspiration
+        case = submit_aspiration(input_of(row, categories, moment), now=moment).aspiration
         walk_case(
             case,
             path=path,
