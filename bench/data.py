@@ -36,7 +36,6 @@ import os
 import random
 import secrets
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -134,7 +133,6 @@ def read_bench(data_dir: Path) -> dict:
 @dataclass
 class Template:
     case_id: int
-    weight: float
     is_open: bool
     at_waiting_user: bool = False
     rows: dict[str, list[dict]] = field(default_factory=dict)  # table -> the case's rows
@@ -212,7 +210,6 @@ def make_templates(count: int, rng: random.Random, now: dt.datetime) -> list[Tem
         templates.append(
             Template(
                 case_id=case.pk,
-                weight=1.0,
                 is_open=case.status == "open",
                 at_waiting_user=case.status == "open" and case.current_position == WAITING_USER,
             )
@@ -459,7 +456,7 @@ def build(args: argparse.Namespace) -> dict:
         if not sample.get(state):
             secret = secrets.token_urlsafe(16)
             sample[state] = {"code": code, "secret": secret}
-        new_case = copy_case(case_row, case_id, code, timeline, rng)
+        new_case = copy_case(case_row, case_id, code, timeline)
         if secret:
             new_case["secret_hash"] = hash_secret(secret)
         if rng.random() < FOLLOW_UP_SHARE:
@@ -548,7 +545,7 @@ class IdSource:
         return first
 
 
-def copy_case(row: dict, case_id: int, code: str, timeline: Timeline, rng) -> dict:
+def copy_case(row: dict, case_id: int, code: str, timeline: Timeline) -> dict:
     old = row["arrived_at"]
     new = dict(row, id=case_id, tracking_code=code, duplicate_of_id=None, follow_up_of_id=None)
     for name, value in row.items():
@@ -775,11 +772,6 @@ def main(argv: list[str] | None = None) -> int:
             f"PostgreSQL keeps running; stop it with: uv run python bench/data.py --stop {args.out}"
         )
     return 0
-
-
-def run_in_subprocess(args: list[str]) -> None:
-    """For the other benchmarks: build in a fresh process (one database per process)."""
-    subprocess.run([sys.executable, str(Path(__file__)), *args], check=True)  # noqa: S603
 
 
 def remove(data_dir: Path) -> None:

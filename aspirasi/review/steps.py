@@ -138,8 +138,12 @@ def nearest_rank(ordered: list[int], percent: int) -> int | None:
     ⌈percent·n/100⌉ (1-based), so it is always one of the values."""
     if not ordered:
         return None
-    rank = max(1, -(-percent * len(ordered) // 100))
-    return ordered[rank - 1]
+    return ordered[rank_of(percent, len(ordered)) - 1]
+
+
+def rank_of(percent: int, size: int) -> int:
+    """The nearest rank ⌈percent·size/100⌉, 1-based, at least 1."""
+    return max(1, -(-percent * size // 100))
 
 
 def finished_steps(period: Period, filters: Filters) -> QuerySet[StepRecord]:
@@ -190,7 +194,7 @@ def percentiles(
     found = {}
     for *key, rank, size, seconds in rows:
         for percent in wanted:
-            if rank == max(1, -(-percent * size // 100)):
+            if rank == rank_of(percent, size):
                 found[(tuple(key), percent)] = seconds
     return found
 
